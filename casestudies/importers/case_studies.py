@@ -1,0 +1,368 @@
+"""Import case studies written as Markdown files with a YAML front matter.
+
+The format is documented in docs/case-study-format.md. Every file in the
+folder is validated first and each problem is reported as `file:line: reason`;
+if any file is bad, no page is created or changed. Pages are matched on their
+slug, so re-importing a folder updates the pages (as a new revision) instead of
+duplicating them. New pages are drafts unless `publish=True`.
+"""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+from django.utils.text import slugify
+
+from casestudies.blocks import SectionKind
+from casestudies.importers.base import ImportFailed, ImportResult, Problem
+from casestudies.models import (
+    CaseStudyIndexPage,
+    CaseStudyPage,
+    CaseStudyStatus,
+    Commitment,
+    Country,
+    Theme,
+)
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
+PERIOD = re.compile(r"^(\d{4})(?:\s*[-–]\s*(\d{4})?)?$")
+OGP_VALUES = {
+    "access-to-information": "value_access_to_information",
+    "civic-participation": "value_civic_participation",
+    "public-accountability": "value_public_accountability",
+    "technology-and-innovation": "value_technology_innovation",
+}
+REQUIRED = ["title", "country", "themes", "status", "period", "summary"]
+KNOWN_KEYS = {
+    *REQUIRED,
+    "slug",
+    "jurisdiction",
+    "ogp_values",
+    "commitments",
+    "key_figures",
+    "sources",
+    "sample",
+}
+MAX_FILE_BYTES = 200_000
+
+
+@dataclass
+class CaseStudyDraft:
+    """A validated file, ready to become a page."""
+
+    path: Path
+    slug: str
+    fields: dict
+    themes: list
+    commitments: list
+    body: list[tuple[str, object]] = field(default_factory=list)
+
+
+class _FileParser:
+    def __init__(self, path: Path, lookups):
+        self.path = path
+        self.name = path.name
+        self.countries, self.themes, self.commitments = lookups
+        self.problems: list[Problem] = []
+        self.text = ""
+
+    def fail(self, line: int, reason: str):
+        self.problems.append(Problem(self.name, line, reason))
+
+    def line_of_key(self, key: str) -> int:
+        for number, line in enumerate(self.text.splitlines(), start=1):
+            if line.startswith(f"{key}:"):
+                return number
+        return 1
+
+    def parse(self) -> CaseStudyDraft | None:
+        if self.path.stat().st_size > MAX_FILE_BYTES:
+            self.fail(1, f"file is larger than {MAX_FILE_BYTES // 1000} kB")
+            return None
+        try:
+            self.text = self.path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            self.fail(1, "not UTF-8 text")
+            return None
+        match = FRONT_MATTER.match(self.text)
+        if not match:
+            self.fail(1, "missing front matter: the file must start with a '---' block")
+            return None
+        try:
+            meta = yaml.safe_load(match.group(1))
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            line = mark.line + 2 if mark else 1  # +1 for 1-based, +1 for the opening '---'
+            self.fail(line, f"front matter is not valid YAML: {getattr(error, 'problem', error)}")
+            return None
+        if not isinstance(meta, dict):
+            self.fail(2, "front matter must be a set of 'key: value' lines")
+            return None
+        body_start = match.group(0).count("\n") + 1
+        return self.build(meta, self.text[match.end() :], body_start)
+
+    def build(self, meta: dict, body: str, body_start: int) -> CaseStudyDraft | None:
+        for key in REQUIRED:
+            if not meta.get(key):
+                self.fail(self.line_of_key(key) if key in meta else 2, f"missing '{key}'")
+        for key in meta:
+            if key not in KNOWN_KEYS:
+                self.fail(self.line_of_key(key), f"unknown key '{key}'")
+
+        title = str(meta.get("title") or "").strip()
+        if len(title) > 255:
+            self.fail(self.line_of_key("title"), "title is longer than 255 characters")
+        slug = str(meta.get("slug") or slugify(title) or slugify(self.path.stem))
+        if slug != slugify(slug):
+            self.fail(self.line_of_key("slug"), f"invalid slug {slug!r}")
+
+        country = None
+        if meta.get("country"):
+            code = str(meta["country"]).strip().upper()
+            country = self.countries.get(code)
+            if country is None:
+                self.fail(self.line_of_key("country"), f"unknown country {meta['country']!r}")
+
+        themes = []
+        for slug_value in self.as_list(meta, "themes"):
+            theme = self.themes.get(str(slug_value))
+            if theme is None:
+                self.fail(self.line_of_key("themes"), f"unknown theme {slug_value!r}")
+            else:
+                themes.append(theme)
+
+        commitments = []
+        for identifier in self.as_list(meta, "commitments"):
+            commitment = self.commitments.get(str(identifier))
+            if commitment is None:
+                self.fail(self.line_of_key("commitments"), f"unknown commitment {identifier!r}")
+            else:
+                commitments.append(commitment)
+
+        status = str(meta.get("status") or "")
+        if status and status not in CaseStudyStatus.values:
+            self.fail(
+                self.line_of_key("status"),
+                f"status must be one of {', '.join(CaseStudyStatus.values)}",
+            )
+
+        period_start = period_end = None
+        if meta.get("period"):
+            period = PERIOD.match(str(meta["period"]).strip())
+            if not period:
+                self.fail(
+                    self.line_of_key("period"),
+                    "period must look like 2016, 2016-2018 or 2016- (ongoing)",
+                )
+            else:
+                period_start = int(period.group(1))
+                has_dash = "-" in str(meta["period"]) or "–" in str(meta["period"])
+                period_end = (
+                    int(period.group(2))
+                    if period.group(2)
+                    else (None if has_dash else period_start)
+                )
+                if period_end and period_end < period_start:
+                    self.fail(self.line_of_key("period"), "period ends before it starts")
+
+        values = {}
+        for value in self.as_list(meta, "ogp_values"):
+            if value not in OGP_VALUES:
+                self.fail(self.line_of_key("ogp_values"), f"unknown OGP value {value!r}")
+            else:
+                values[OGP_VALUES[value]] = True
+
+        summary = str(meta.get("summary") or "").strip()
+        if len(summary) > 400:
+            self.fail(self.line_of_key("summary"), "summary is longer than 400 characters")
+
+        key_figures = self.structured(meta, "key_figures", required=("value", "label"))
+        sources = self.structured(meta, "sources", required=("title",))
+        for source in sources:
+            url = str(source.get("url") or "")
+            if url and not url.startswith(("https://", "http://")):
+                self.fail(self.line_of_key("sources"), f"source url {url!r} is not a web address")
+
+        blocks = self.body_blocks(body, body_start, bool(meta.get("sample", False)))
+        if self.problems:
+            return None
+        return CaseStudyDraft(
+            path=self.path,
+            slug=slug,
+            fields={
+                "title": title,
+                "country": country,
+                "jurisdiction": str(meta.get("jurisdiction") or "").strip(),
+                "status": status,
+                "period_start": period_start,
+                "period_end": period_end,
+                "summary": summary,
+                "is_sample": bool(meta.get("sample", False)),
+                "key_figures": [
+                    ("figure", {"value": str(f["value"]), "label": str(f["label"])})
+                    for f in key_figures
+                ],
+                "sources": [
+                    (
+                        "source",
+                        {
+                            "title": str(s["title"]),
+                            "publisher": str(s.get("publisher") or ""),
+                            "year": s.get("year"),
+                            "url": str(s.get("url") or ""),
+                        },
+                    )
+                    for s in sources
+                ],
+                "body": blocks,
+                **{name: values.get(name, False) for name in OGP_VALUES.values()},
+            },
+            themes=themes,
+            commitments=commitments,
+        )
+
+    def as_list(self, meta, key) -> list:
+        value = meta.get(key) or []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.fail(self.line_of_key(key), f"'{key}' must be a list")
+            return []
+        return value
+
+    def structured(self, meta, key, required) -> list[dict]:
+        items = self.as_list(meta, key)
+        valid = []
+        for item in items:
+            if not isinstance(item, dict) or any(not item.get(name) for name in required):
+                self.fail(
+                    self.line_of_key(key), f"each entry of '{key}' needs {' and '.join(required)}"
+                )
+                continue
+            year = item.get("year")
+            if year is not None and not (isinstance(year, int) and 1900 <= year <= 2100):
+                self.fail(self.line_of_key(key), f"year {year!r} in '{key}' is not a year")
+                continue
+            valid.append(item)
+        return valid
+
+    def body_blocks(self, body: str, body_start: int, is_sample: bool) -> list[tuple[str, object]]:
+        """Split the body on `## ` headings; known headings become structured sections."""
+        blocks, heading, heading_line, lines = [], None, body_start, []
+        seen = set()
+
+        def flush():
+            text = "\n".join(lines).strip()
+            if heading is None:
+                # The italic sample notice opening each sample file is shown by the
+                # page's own "Sample content" banner, so it is not repeated in the body.
+                if text and not (is_sample and text.startswith("*Sample content")):
+                    blocks.append(("markdown", text))
+                return
+            kind = SectionKind.BY_HEADING.get(heading.lower())
+            if kind is None:
+                blocks.append(("markdown", f"## {heading}\n\n{text}"))
+            elif kind in seen:
+                self.fail(heading_line, f"section '{heading}' appears twice")
+            else:
+                seen.add(kind)
+                if not text:
+                    self.fail(heading_line, f"section '{heading}' is empty")
+                blocks.append(("section", {"kind": kind, "text": text}))
+
+        for number, line in enumerate(body.splitlines(), start=body_start):
+            if line.startswith("## "):
+                flush()
+                heading, heading_line, lines = line[3:].strip(), number, []
+            else:
+                lines.append(line)
+        flush()
+        if not seen:
+            self.fail(
+                body_start,
+                "the body has none of the case study sections "
+                "(## Context, ## What was done, ## Results, …)",
+            )
+        return blocks
+
+
+def parse_folder(folder: Path) -> list[CaseStudyDraft]:
+    if not folder.is_dir():
+        raise ImportFailed([Problem(str(folder), 0, "not a folder")])
+    paths = sorted(folder.glob("*.md"))
+    if not paths:
+        raise ImportFailed([Problem(str(folder), 0, "no .md files in this folder")])
+    lookups = (
+        {country.iso3: country for country in Country.objects.all()},
+        {theme.slug: theme for theme in Theme.objects.all()},
+        {c.identifier: c for c in Commitment.objects.only("pk", "identifier")},
+    )
+    problems, drafts, slugs = [], [], {}
+    for path in paths:
+        parser = _FileParser(path, lookups)
+        draft = parser.parse()
+        problems.extend(parser.problems)
+        if draft:
+            if draft.slug in slugs:
+                problems.append(
+                    Problem(
+                        path.name, 1, f"slug {draft.slug!r} is also used by {slugs[draft.slug]}"
+                    )
+                )
+            slugs[draft.slug] = path.name
+            drafts.append(draft)
+    if problems:
+        raise ImportFailed(problems)
+    return drafts
+
+
+def import_case_studies(folder: Path, *, publish=False, user=None, progress=None) -> ImportResult:
+    drafts = parse_folder(folder)
+    index = CaseStudyIndexPage.objects.first()
+    if index is None:
+        raise ImportFailed([Problem(str(folder), 0, "no case study index page exists yet")])
+    result = ImportResult()
+    with transaction.atomic():
+        existing = {page.slug: page for page in CaseStudyPage.objects.child_of(index).specific()}
+        for draft in progress(drafts) if progress else drafts:
+            page = existing.get(draft.slug)
+            created = page is None
+            if created:
+                page = CaseStudyPage(slug=draft.slug, live=False)
+            elif not _differs(page, draft) and (page.live or not publish):
+                result.unchanged += 1
+                continue
+            for key, value in draft.fields.items():
+                setattr(page, key, value)
+            page.themes.set(draft.themes)
+            page.commitments.set(draft.commitments)
+            if created:
+                index.add_child(instance=page)
+                result.created += 1
+            else:
+                result.updated += 1
+            revision = page.save_revision(user=user, log_action=True)
+            if publish:
+                revision.publish(user=user)
+    return result
+
+
+def _differs(page: CaseStudyPage, draft: CaseStudyDraft) -> bool:
+    """Whether importing the draft would change the page (so re-runs stay quiet)."""
+    latest = page.get_latest_revision_as_object()
+    for key, value in draft.fields.items():
+        current = getattr(latest, key)
+        if key in {"body", "key_figures", "sources"}:
+            current = [
+                (block.block_type, block.block.get_prep_value(block.value)) for block in current
+            ]
+            value = [(kind, v) for kind, v in value]
+        elif key == "country":
+            current, value = latest.country_id, value.pk
+        if current != value:
+            return True
+    return {t.pk for t in latest.themes.all()} != {t.pk for t in draft.themes} or {
+        c.pk for c in latest.commitments.all()
+    } != {c.pk for c in draft.commitments}

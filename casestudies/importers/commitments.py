@@ -1,0 +1,344 @@
+"""Import IRM-rated commitments from the OGP commitments CSV.
+
+Every row is validated before anything is written; a file with any bad row
+imports nothing and every problem is reported with its line number. Re-running
+the import updates commitments in place (matched on the OGP identifier).
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Min
+
+from casestudies.importers.base import ImportFailed, ImportResult, Problem, read_text
+from casestudies.models import (
+    Commitment,
+    Completion,
+    Country,
+    OpenedGovernment,
+    PotentialImpact,
+    Specificity,
+    Theme,
+)
+from casestudies.models.commitments import is_starred
+
+DEFAULT_FILE = "ogp/commitments_open_parliament_2024-07.csv"
+
+# "ND" (no data), "NR" (not reviewed), "NA" and blanks all mean "not assessed".
+MISSING = {"", "ND", "NR", "NA", "N/A"}
+
+SPECIFICITY = {
+    "None": Specificity.NONE,
+    "Low": Specificity.LOW,
+    "Medium": Specificity.MEDIUM,
+    "High": Specificity.HIGH,
+}
+POTENTIAL_IMPACT = {
+    "None": PotentialImpact.NONE,
+    "Minor": PotentialImpact.MINOR,
+    "Moderate": PotentialImpact.MODERATE,
+    "Transformative": PotentialImpact.TRANSFORMATIVE,
+}
+COMPLETION = {
+    "Not Started": Completion.NOT_STARTED,
+    "Limited": Completion.LIMITED,
+    "Substantial": Completion.SUBSTANTIAL,
+    "Complete": Completion.COMPLETE,
+    "Withdrawn": Completion.WITHDRAWN,
+    "Unclear": Completion.UNCLEAR,
+}
+OPENED_GOVERNMENT = {
+    "Worsens": OpenedGovernment.WORSENED,
+    "Worsened": OpenedGovernment.WORSENED,
+    "Did Not Change": OpenedGovernment.DID_NOT_CHANGE,
+    "Marginal": OpenedGovernment.MARGINAL,
+    "Major": OpenedGovernment.MAJOR,
+    "Outstanding": OpenedGovernment.OUTSTANDING,
+    "No early results to report yet": OpenedGovernment.NO_RESULTS_YET,
+}
+VALUE_COLUMNS = {
+    "value_access_to_information": "OGP Value Access To Information",
+    "value_civic_participation": "OGP Value Civic Participation",
+    "value_public_accountability": "OGP Value Public Accountability",
+    "value_technology_innovation": "OGP Value Technology",
+}
+REQUIRED_COLUMNS = [
+    "Commitment Unique Identifier",
+    "Country/Locality",
+    "Code",
+    "Region",
+    "National Or Local",
+    "Action Plan Number",
+    "Commitment Number",
+    "Year Of Submission",
+    "Action Plan End Year",
+    "Commitment Title",
+    "Lead Institution",
+    "Supporting Institution(s)",
+    "Specificity",
+    "Potential Impact",
+    "Completion (Progress Report)",
+    "Completion (End Of Term)",
+    "Did It Open Government (Overall)",
+    "URL",
+    "Action Plan ID",
+    *VALUE_COLUMNS.values(),
+]
+IDENTIFIER = re.compile(r"^[A-Z]{2,4}\d{1,5}$")
+
+
+@dataclass
+class CommitmentRecord:
+    line: int
+    fields: dict
+    theme_ids: list[int]
+
+
+def default_path() -> Path:
+    return Path(settings.DATA_DIR) / DEFAULT_FILE
+
+
+class _RowParser:
+    """Turns one CSV row into model fields, collecting every problem it finds."""
+
+    def __init__(self, source, countries, themes_by_column):
+        self.source = source
+        self.countries_by_code = countries
+        self.countries_by_name = {country.name.lower(): country for country in countries.values()}
+        self.themes_by_column = themes_by_column
+
+    def parse(self, line: int, row: dict, problems: list[Problem]) -> CommitmentRecord | None:
+        errors = []
+
+        def fail(reason):
+            errors.append(Problem(self.source, line, reason))
+
+        def rating(column, mapping):
+            raw = (row.get(column) or "").strip()
+            if raw in MISSING:
+                return None
+            if raw not in mapping:
+                fail(f"{column}: unknown value {raw!r}")
+                return None
+            return mapping[raw]
+
+        def year(column, required):
+            raw = (row.get(column) or "").strip()
+            if raw in MISSING:
+                if required:
+                    fail(f"{column}: missing year")
+                return None
+            if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
+                fail(f"{column}: {raw!r} is not a year")
+                return None
+            return int(raw)
+
+        def flag(column):
+            raw = (row.get(column) or "").strip()
+            if raw in MISSING:
+                return None
+            if raw not in {"0", "1"}:
+                fail(f"{column}: expected 0 or 1, got {raw!r}")
+                return None
+            return raw == "1"
+
+        identifier = (row.get("Commitment Unique Identifier") or "").strip()
+        if not IDENTIFIER.match(identifier):
+            fail(f"invalid commitment identifier {identifier!r}")
+        title = (row.get("Commitment Title") or "").strip()
+        if not title:
+            fail("missing Commitment Title")
+        elif len(title) > 1000:
+            fail("Commitment Title is longer than 1000 characters")
+        country, jurisdiction = self.country_of(row, fail)
+        plan_number = (row.get("Action Plan Number") or "").strip()
+        if not plan_number.isdigit():
+            fail(f"Action Plan Number: {plan_number!r} is not a number")
+        start_year = year("Year Of Submission", required=True)
+        end_year = year("Action Plan End Year", required=False)
+        if start_year and end_year and end_year < start_year:
+            fail(f"Action Plan End Year {end_year} is before Year Of Submission {start_year}")
+        url = (row.get("URL") or "").strip()
+        if url in MISSING:
+            url = ""
+        elif not url.startswith(("https://", "http://")):
+            fail(f"URL: {url!r} is not a web address")
+
+        theme_ids = []
+        for column, theme in self.themes_by_column.items():
+            if flag(column):
+                theme_ids.append(theme.pk)
+
+        fields = {
+            "identifier": identifier,
+            "country_id": country.pk if country else None,
+            "member_name": (row.get("Country/Locality") or "").strip(),
+            "jurisdiction": jurisdiction,
+            "ogp_region": (row.get("Region") or "").strip(),
+            "action_plan_id": (row.get("Action Plan ID") or "").strip()[:20],
+            "action_plan_number": int(plan_number) if plan_number.isdigit() else 0,
+            "plan_start_year": start_year,
+            "plan_end_year": end_year,
+            "commitment_number": (row.get("Commitment Number") or "").strip()[:20],
+            "title": title,
+            "lead_institution": _text(row.get("Lead Institution"))[:1000],
+            "supporting_institutions": _text(row.get("Supporting Institution(s)")),
+            "specificity": rating("Specificity", SPECIFICITY),
+            "potential_impact": rating("Potential Impact", POTENTIAL_IMPACT),
+            "completion_midterm": rating("Completion (Progress Report)", COMPLETION),
+            "completion_end_of_term": rating("Completion (End Of Term)", COMPLETION),
+            "opened_government": rating("Did It Open Government (Overall)", OPENED_GOVERNMENT),
+            "source_url": url,
+        }
+        for field_name, column in VALUE_COLUMNS.items():
+            fields[field_name] = flag(column)
+        if errors:
+            problems.extend(errors)
+            return None
+        values = [fields[name] for name in VALUE_COLUMNS]
+        fields["starred"] = is_starred(
+            specificity=fields["specificity"],
+            relevant=any(values),
+            potential_impact=fields["potential_impact"],
+            completion=fields["completion_end_of_term"] or fields["completion_midterm"],
+        )
+        return CommitmentRecord(line, fields, theme_ids)
+
+    def country_of(self, row, fail):
+        """National members by ISO3 code; local members ("Kaduna State, Nigeria") by name."""
+        code = (row.get("Code") or "").strip()
+        member = (row.get("Country/Locality") or "").strip()
+        kind = (row.get("National Or Local") or "").strip()
+        if code in self.countries_by_code and kind != "Legacy Local":
+            return self.countries_by_code[code], ""
+        if "," in member:
+            jurisdiction, _, country_name = member.rpartition(",")
+            country = self.countries_by_name.get(country_name.strip().lower())
+            if country:
+                return country, jurisdiction.strip()
+        fail(f"unknown country: code {code!r}, member {member!r} (import countries first?)")
+        return None, ""
+
+
+def _text(value) -> str:
+    value = (value or "").strip()
+    return "" if value in MISSING else value
+
+
+def parse(path: Path) -> list[CommitmentRecord]:
+    if not path.exists():
+        raise ImportFailed([Problem(path.name, 0, f"file not found: {path}")])
+    source = path.name
+    countries = {country.iso3: country for country in Country.objects.all()}
+    if not countries:
+        raise ImportFailed([Problem(source, 0, "no countries loaded: run import_countries first")])
+    themes = {theme.source_column: theme for theme in Theme.objects.exclude(source_column="")}
+    if not themes:
+        raise ImportFailed([Problem(source, 0, "no themes loaded: run import_themes first")])
+
+    reader = csv.DictReader(io.StringIO(read_text(path), newline=""))
+    header = reader.fieldnames or []
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    if missing:
+        raise ImportFailed([Problem(source, 1, f"missing column(s): {', '.join(missing)}")])
+    themes_by_column = {column: theme for column, theme in themes.items() if column in header}
+
+    row_parser = _RowParser(source, countries, themes_by_column)
+    problems: list[Problem] = []
+    records: list[CommitmentRecord] = []
+    first_line_of: dict[str, int] = {}
+    for row in reader:
+        line = reader.line_num
+        if None in row:
+            problems.append(Problem(source, line, "more values than columns"))
+            continue
+        record = row_parser.parse(line, row, problems)
+        if record is None:
+            continue
+        identifier = record.fields["identifier"]
+        if identifier in first_line_of:
+            problems.append(
+                Problem(
+                    source,
+                    line,
+                    f"duplicate identifier {identifier} "
+                    f"(first on line {first_line_of[identifier]})",
+                )
+            )
+            continue
+        first_line_of[identifier] = line
+        records.append(record)
+    if problems:
+        raise ImportFailed(problems)
+    if not records:
+        raise ImportFailed([Problem(source, 1, "the file has no commitments")])
+    return records
+
+
+def import_commitments(path: Path | None = None, progress=None) -> ImportResult:
+    records = parse(path or default_path())
+    result = ImportResult()
+    through = Commitment.themes.through
+    with transaction.atomic():
+        existing = {c.identifier: c for c in Commitment.objects.all()}
+        current_themes = {}
+        for commitment_id, theme_id in through.objects.values_list("commitment_id", "theme_id"):
+            current_themes.setdefault(commitment_id, set()).add(theme_id)
+        to_create, to_update = [], []
+        for record in progress(records) if progress else records:
+            commitment = existing.get(record.fields["identifier"])
+            if commitment is None:
+                to_create.append((Commitment(**record.fields), record))
+                continue
+            changed = any(getattr(commitment, k) != v for k, v in record.fields.items())
+            if changed:
+                for key, value in record.fields.items():
+                    setattr(commitment, key, value)
+                to_update.append(commitment)
+            themes_changed = current_themes.get(commitment.pk, set()) != set(record.theme_ids)
+            if themes_changed:
+                through.objects.filter(commitment_id=commitment.pk).delete()
+                through.objects.bulk_create(
+                    through(commitment_id=commitment.pk, theme_id=t) for t in record.theme_ids
+                )
+            if changed or themes_changed:
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        created = Commitment.objects.bulk_create([commitment for commitment, _ in to_create])
+        through.objects.bulk_create(
+            through(commitment_id=commitment.pk, theme_id=theme_id)
+            for commitment, (_, record) in zip(created, to_create, strict=True)
+            for theme_id in record.theme_ids
+        )
+        update_fields = [f for f in records[0].fields if f != "identifier"]
+        Commitment.objects.bulk_update(to_update, update_fields, batch_size=200)
+        result.created = len(created)
+        _update_membership()
+    return result
+
+
+def _update_membership():
+    """Mark countries with commitments as OGP members, with their first plan year."""
+    first_years = dict(
+        Commitment.objects.values("country")
+        .annotate(first=Min("plan_start_year"))
+        .values_list("country", "first")
+    )
+    regions = dict(
+        Commitment.objects.filter(jurisdiction="").values_list("country", "ogp_region").distinct()
+    )
+    Country.objects.exclude(pk__in=first_years).update(
+        ogp_member=False, ogp_first_plan_year=None, ogp_region=""
+    )
+    countries = list(Country.objects.filter(pk__in=first_years))
+    for country in countries:
+        country.ogp_member = True
+        country.ogp_first_plan_year = first_years[country.pk]
+        country.ogp_region = regions.get(country.pk, country.ogp_region)
+    Country.objects.bulk_update(countries, ["ogp_member", "ogp_first_plan_year", "ogp_region"])

@@ -1,0 +1,183 @@
+"""Import countries and their context from the World Bank files.
+
+Four files, all real World Bank data: the country classification (region and
+income group), population, GDP per capita and the Worldwide Governance
+Indicators. Aggregates (regions, income groups) have a blank region in the
+classification file and are skipped. For each indicator the latest year with a
+value is kept, with its year.
+"""
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from casestudies.importers.base import ImportFailed, ImportResult, Problem, read_text
+from casestudies.models import WGI_DIMENSIONS, Country
+
+INCOME_GROUPS = {"Low income", "Lower middle income", "Upper middle income", "High income"}
+ISO3 = re.compile(r"^[A-Z]{3}$")
+WGI_CODES = {f"{code}.EST": name for name, code, _ in WGI_DIMENSIONS}
+
+
+@dataclass
+class CountryFiles:
+    metadata: Path
+    population: Path
+    gdp_per_capita: Path
+    wgi: Path
+
+    @classmethod
+    def defaults(cls):
+        data = Path(settings.DATA_DIR)
+        return cls(
+            metadata=data / "country" / "wb_country_metadata_FY2026.csv",
+            population=data / "country" / "wb_population_1960-2024.csv",
+            gdp_per_capita=data / "country" / "wb_gdp_per_capita_1960-2022.csv",
+            wgi=data / "governance" / "wgi_1996-2022.csv",
+        )
+
+    def all(self) -> list[Path]:
+        return [self.metadata, self.population, self.gdp_per_capita, self.wgi]
+
+
+@dataclass
+class CountryRecord:
+    iso3: str
+    name: str
+    region: str
+    income_group: str
+    values: dict = field(default_factory=dict)
+
+
+def _rows(path: Path, skip_to_header: str) -> Iterable[tuple[int, dict]]:
+    """(line number, row) pairs, starting at the line that begins the header.
+
+    The World Bank population file has metadata lines before its header; the
+    header is found by its first column name rather than by a fixed offset.
+    """
+    lines = read_text(path).splitlines(keepends=True)
+    start = next(
+        (i for i, line in enumerate(lines) if line.lstrip('"').startswith(skip_to_header)), None
+    )
+    if start is None:
+        raise ImportFailed(
+            [Problem(path.name, 1, f"no header row starting with {skip_to_header!r}")]
+        )
+    reader = csv.DictReader(io.StringIO("".join(lines[start:])))
+    for row in reader:
+        yield start + reader.line_num, row
+
+
+def _latest_value(row: dict, source: str, line: int, problems: list[Problem]):
+    """The latest (year, value) with data in a wide World Bank row, or None."""
+    years = sorted((key for key in row if key and key.isdigit()), reverse=True)
+    for year in years:
+        raw = (row.get(year) or "").strip()
+        if not raw or raw == "..":
+            continue
+        try:
+            return int(year), float(raw)
+        except ValueError:
+            problems.append(Problem(source, line, f"{year}: {raw!r} is not a number"))
+            return None
+    return None
+
+
+def parse(files: CountryFiles) -> dict[str, CountryRecord]:
+    for path in files.all():
+        if not path.exists():
+            raise ImportFailed([Problem(path.name, 0, f"file not found: {path}")])
+    problems: list[Problem] = []
+    records: dict[str, CountryRecord] = {}
+
+    source = files.metadata.name
+    for line, row in _rows(files.metadata, "Country Code"):
+        code = (row.get("Country Code") or "").strip()
+        region = (row.get("Region") or "").strip()
+        if not region:
+            continue  # an aggregate such as "Africa Eastern and Southern"
+        income = (row.get("IncomeGroup") or "").strip()
+        name = (row.get("TableName") or "").strip()
+        if not ISO3.match(code):
+            problems.append(Problem(source, line, f"country code {code!r} is not ISO alpha-3"))
+        elif code in records:
+            problems.append(Problem(source, line, f"duplicate country code {code}"))
+        if not name:
+            problems.append(Problem(source, line, "missing country name (TableName)"))
+        if income and income not in INCOME_GROUPS:
+            problems.append(Problem(source, line, f"unknown income group {income!r}"))
+        records[code] = CountryRecord(code, name, region, income)
+
+    for path, header, field_name in (
+        (files.population, "Country Name", "population"),
+        (files.gdp_per_capita, "Country", "gdp_per_capita"),
+    ):
+        for line, row in _rows(path, header):
+            record = records.get((row.get("Country Code") or "").strip())
+            if record is None:
+                continue
+            latest = _latest_value(row, path.name, line, problems)
+            if latest:
+                year, value = latest
+                record.values[field_name] = int(value) if field_name == "population" else value
+                record.values[f"{field_name}_year"] = year
+
+    for line, row in _rows(files.wgi, "Country Name"):
+        field_name = WGI_CODES.get((row.get("Indicator Code") or "").strip())
+        record = records.get((row.get("Country Code") or "").strip())
+        if field_name is None or record is None:
+            continue
+        latest = _latest_value(row, files.wgi.name, line, problems)
+        if latest:
+            year, value = latest
+            if value < -3 or value > 3:
+                problems.append(Problem(files.wgi.name, line, f"estimate {value} out of range"))
+            record.values[field_name] = value
+            record.values["wgi_year"] = max(year, record.values.get("wgi_year") or 0)
+
+    if problems:
+        raise ImportFailed(problems)
+    return records
+
+
+def import_countries(files: CountryFiles | None = None, progress=None) -> ImportResult:
+    """Validate all four files, then create or update every country in one transaction."""
+    records = parse(files or CountryFiles.defaults())
+    result = ImportResult()
+    value_fields = [
+        "population",
+        "population_year",
+        "gdp_per_capita",
+        "gdp_per_capita_year",
+        "wgi_year",
+        *(name for name, _, _ in WGI_DIMENSIONS),
+    ]
+    with transaction.atomic():
+        existing = {country.iso3: country for country in Country.objects.all()}
+        to_create, to_update = [], []
+        for record in progress(records.values()) if progress else records.values():
+            fields = {
+                "name": record.name,
+                "region": record.region,
+                "income_group": record.income_group,
+            }
+            fields.update({name: record.values.get(name) for name in value_fields})
+            country = existing.get(record.iso3)
+            if country is None:
+                to_create.append(Country(iso3=record.iso3, **fields))
+            elif any(getattr(country, key) != value for key, value in fields.items()):
+                for key, value in fields.items():
+                    setattr(country, key, value)
+                to_update.append(country)
+            else:
+                result.unchanged += 1
+        Country.objects.bulk_create(to_create)
+        Country.objects.bulk_update(to_update, ["name", "region", "income_group", *value_fields])
+    result.created, result.updated = len(to_create), len(to_update)
+    return result

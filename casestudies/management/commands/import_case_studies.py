@@ -1,0 +1,21 @@
+from pathlib import Path
+
+from casestudies.importers.case_studies import import_case_studies
+from casestudies.importers.command import ImportCommand
+
+
+class Command(ImportCommand):
+    help = (
+        "Create or update case study pages from a folder of Markdown files with front matter "
+        "(see docs/case-study-format.md). New pages are drafts unless --publish."
+    )
+    label = "case studies"
+
+    def add_arguments(self, parser):
+        parser.add_argument("folder", type=Path)
+        parser.add_argument("--publish", action="store_true", help="publish new and changed pages")
+
+    def handle(self, *args, folder, publish, **options):
+        self.run_import(
+            lambda: import_case_studies(folder, publish=publish, progress=self.progress)
+        )

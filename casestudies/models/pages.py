@@ -1,0 +1,156 @@
+"""Case study pages and their listing."""
+
+from django import forms
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from casestudies.blocks import CaseStudyBodyBlock, KeyFigureBlock, SourceBlock
+from casestudies.models.commitments import OGP_VALUE_FIELDS
+
+
+class CaseStudyStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in-progress", "In progress"
+    IMPLEMENTED = "implemented", "Implemented"
+    STALLED = "stalled", "Stalled"
+
+
+class CaseStudyIndexPage(Page):
+    """`/case-studies/`: every published case study, filterable from the URL."""
+
+    intro = models.TextField(blank=True, help_text="One or two sentences above the list.")
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["exchange.HomePage"]
+    subpage_types = ["casestudies.CaseStudyPage"]
+    max_count = 1
+    page_size = 12
+
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    class Meta:
+        verbose_name = "case study index"
+
+    def get_context(self, request, *args, **kwargs):
+        from casestudies.filters import CaseStudyFilter
+
+        context = super().get_context(request, *args, **kwargs)
+        case_studies = (
+            CaseStudyPage.objects.child_of(self)
+            .live()
+            .public()
+            .select_related("country")
+            .prefetch_related("themes")
+            .order_by("-period_start", "title")
+        )
+        case_study_filter = CaseStudyFilter(request.GET, queryset=case_studies)
+        paginator = Paginator(case_study_filter.results(), self.page_size)
+        try:
+            page = paginator.page(request.GET.get("page", 1))
+        except PageNotAnInteger:
+            page = paginator.page(1)
+        except EmptyPage:
+            page = paginator.page(paginator.num_pages)
+        context.update(filter=case_study_filter, case_studies=page, paginator=paginator)
+        return context
+
+
+class CaseStudyPage(Page):
+    """A reform told as a structured story, linked to the real IRM evidence."""
+
+    country = models.ForeignKey(
+        "casestudies.Country", on_delete=models.PROTECT, related_name="case_studies"
+    )
+    jurisdiction = models.CharField(
+        max_length=120, blank=True, help_text="Sub-national jurisdiction, for local reforms."
+    )
+    themes = ParentalManyToManyField("casestudies.Theme", related_name="case_studies")
+    value_access_to_information = models.BooleanField("Access to information", default=False)
+    value_civic_participation = models.BooleanField("Civic participation", default=False)
+    value_public_accountability = models.BooleanField("Public accountability", default=False)
+    value_technology_innovation = models.BooleanField("Technology and innovation", default=False)
+    commitments = ParentalManyToManyField(
+        "casestudies.Commitment",
+        related_name="case_studies",
+        blank=True,
+        help_text="IRM-rated commitments this reform delivered or built on.",
+    )
+    period_start = models.PositiveSmallIntegerField("from (year)")
+    period_end = models.PositiveSmallIntegerField(
+        "to (year)", null=True, blank=True, help_text="Leave empty while the reform is ongoing."
+    )
+    status = models.CharField(max_length=20, choices=CaseStudyStatus, db_index=True)
+    summary = models.TextField(max_length=400, help_text="One or two plain sentences.")
+    key_figures = StreamField([("figure", KeyFigureBlock())], blank=True)
+    body = StreamField(CaseStudyBodyBlock(), blank=True)
+    sources = StreamField([("source", SourceBlock())], blank=True)
+    is_sample = models.BooleanField(
+        "sample content",
+        default=False,
+        help_text="Written by the Reform Exchange team as sample content; shown with a notice.",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("country"), FieldPanel("jurisdiction")]),
+                FieldRowPanel([FieldPanel("period_start"), FieldPanel("period_end")]),
+                FieldPanel("status"),
+                FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+                MultiFieldPanel(
+                    [FieldPanel(field) for field, _ in OGP_VALUE_FIELDS], heading="OGP values"
+                ),
+            ],
+            heading="Reform",
+        ),
+        FieldPanel("key_figures"),
+        FieldPanel("body"),
+        FieldPanel("commitments"),
+        FieldPanel("sources"),
+        FieldPanel("is_sample"),
+    ]
+
+    parent_page_types = ["casestudies.CaseStudyIndexPage"]
+    subpage_types = []
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary", boost=2),
+        index.SearchField("body"),
+        index.SearchField("jurisdiction"),
+        index.RelatedFields("country", [index.SearchField("name")]),
+        index.RelatedFields("themes", [index.SearchField("name"), index.SearchField("synonyms")]),
+        index.FilterField("status"),
+        index.FilterField("country"),
+    ]
+
+    class Meta:
+        verbose_name = "case study"
+        verbose_name_plural = "case studies"
+
+    @property
+    def period_label(self) -> str:
+        if self.period_end is None:
+            return f"{self.period_start}–ongoing" if self.status != "planned" else "planned"
+        if self.period_end == self.period_start:
+            return str(self.period_start)
+        return f"{self.period_start}–{self.period_end}"
+
+    @property
+    def ogp_values(self) -> list[str]:
+        return [label for field, label in OGP_VALUE_FIELDS if getattr(self, field)]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["commitments"] = self.commitments.for_listing().order_by(
+            "plan_start_year", "identifier"
+        )
+        context["themes"] = self.themes.all()
+        return context

@@ -1,0 +1,131 @@
+"""Country and theme hubs: views over the reference data and the evidence."""
+
+from itertools import groupby
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from casestudies.models import CaseStudyPage, Commitment, Country, Theme
+
+COUNTRIES_PER_PAGE = 60
+COMMITMENTS_PER_PAGE = 25
+
+
+def _page(request, queryset, per_page):
+    """A page of results; out-of-range or junk page numbers fall back gracefully."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def _live_case_studies():
+    return (
+        CaseStudyPage.objects.live()
+        .public()
+        .select_related("country")
+        .prefetch_related("themes")
+        .order_by("-period_start", "title")
+    )
+
+
+def country_list(request):
+    countries = Country.objects.annotate(
+        commitment_count=Count("commitments", distinct=True),
+        case_study_count=Count("case_studies", filter=Q(case_studies__live=True), distinct=True),
+    )
+    region = request.GET.get("region", "")
+    members_only = request.GET.get("members") == "1"
+    if region:
+        countries = countries.filter(region=region)
+    if members_only:
+        countries = countries.filter(ogp_member=True)
+    regions = Country.objects.order_by("region").values_list("region", flat=True).distinct()
+    return render(
+        request,
+        "casestudies/country_list.html",
+        {
+            "countries": _page(request, countries.order_by("name"), COUNTRIES_PER_PAGE),
+            "regions": list(regions),
+            "region": region,
+            "members_only": members_only,
+        },
+    )
+
+
+def country_detail(request, iso3):
+    if iso3 != iso3.upper():
+        return redirect("casestudies:country_detail", iso3=iso3.upper(), permanent=True)
+    country = get_object_or_404(Country, iso3=iso3)
+    commitments = (
+        Commitment.objects.filter(country=country)
+        .prefetch_related("themes")
+        .order_by("-plan_start_year", "action_plan_id", "identifier")
+    )
+    action_plans = [
+        {
+            "label": plan_commitments[0].action_plan_label,
+            "jurisdiction": plan_commitments[0].member_name,
+            "commitments": plan_commitments,
+        }
+        for plan_commitments in (
+            list(group) for _, group in groupby(commitments, key=lambda c: c.action_plan_id)
+        )
+    ]
+    similar = (
+        Country.objects.filter(region=country.region, ogp_member=True)
+        .exclude(pk=country.pk)
+        .filter(income_group=country.income_group)
+        .order_by("name")
+        if country.income_group
+        else Country.objects.none()
+    )
+    return render(
+        request,
+        "casestudies/country_detail.html",
+        {
+            "country": country,
+            "action_plans": action_plans,
+            "commitment_count": sum(len(plan["commitments"]) for plan in action_plans),
+            "case_studies": _live_case_studies().filter(country=country),
+            "similar_countries": similar,
+        },
+    )
+
+
+def theme_list(request):
+    themes = (
+        Theme.objects.filter(parent__isnull=True)
+        .annotate(commitment_count=Count("commitments", distinct=True))
+        .prefetch_related(
+            Prefetch(
+                "children",
+                queryset=Theme.objects.annotate(
+                    commitment_count=Count("commitments", distinct=True)
+                ).order_by("name"),
+            )
+        )
+        .order_by("name")
+    )
+    return render(request, "casestudies/theme_list.html", {"themes": themes})
+
+
+def theme_detail(request, slug):
+    theme = get_object_or_404(Theme.objects.select_related("parent"), slug=slug)
+    if theme.slug != slug:  # pragma: no cover - slugs are unique; guards odd collations
+        raise Http404
+    commitments = (
+        Commitment.objects.filter(themes=theme)
+        .select_related("country")
+        .order_by("-starred", "country__name", "-plan_start_year", "identifier")
+    )
+    return render(
+        request,
+        "casestudies/theme_detail.html",
+        {
+            "theme": theme,
+            "children": theme.children.order_by("name"),
+            "case_studies": _live_case_studies().filter(themes=theme),
+            "commitments": _page(request, commitments, COMMITMENTS_PER_PAGE),
+            "starred_count": commitments.filter(starred=True).count(),
+        },
+    )

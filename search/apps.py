@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class SearchConfig(AppConfig):
+    """The search service and peer matching (to come)."""
+
+    name = "search"
+    label = "exchange_search"

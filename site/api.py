@@ -1,0 +1,7 @@
+"""Wagtail's read-only page API for published content (`/api/v2/`)."""
+
+from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.views import PagesAPIViewSet
+
+api_router = WagtailAPIRouter("wagtailapi")
+api_router.register_endpoint("pages", PagesAPIViewSet)

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ExchangeConfig(AppConfig):
+    """The site wiring: home page, site-wide settings and the demo loader."""
+
+    name = "exchange"
+    verbose_name = "Reform Exchange site"

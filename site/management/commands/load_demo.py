@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from exchange.page_tree import ensure_page_tree
+
+
+class Command(BaseCommand):
+    help = (
+        "Set up the page tree, import the real data (themes, World Bank countries, OGP "
+        "commitments) and publish the sample case studies. Safe to run again: it updates."
+    )
+
+    def handle(self, *args, **options):
+        verbosity = options["verbosity"]
+        ensure_page_tree()
+        call_command("import_themes", verbosity=verbosity)
+        call_command("import_countries", verbosity=verbosity)
+        call_command("import_commitments", verbosity=verbosity)
+        call_command(
+            "import_case_studies", settings.SAMPLE_CONTENT_DIR, publish=True, verbosity=verbosity
+        )
+        if verbosity:
+            self.stdout.write(
+                "Demo content ready. To edit in /admin/, create an account with "
+                "`.venv/bin/python manage.py createsuperuser`."
+            )

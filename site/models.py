@@ -1,0 +1,91 @@
+"""The home page and site-wide settings."""
+
+from django.db import models
+from django.db.models import Count, Q
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.fields import StreamField
+from wagtail.models import Page
+
+from casestudies.models import CaseStudyIndexPage, CaseStudyPage, Commitment, Country, Theme
+
+
+def headline_figures() -> dict:
+    """Figures from the real IRM data for the home page, in two queries."""
+    totals = Commitment.objects.aggregate(
+        commitments=Count("pk"),
+        assessed=Count(
+            "pk",
+            filter=Q(potential_impact__isnull=False)
+            & (Q(completion_end_of_term__isnull=False) | Q(completion_midterm__isnull=False)),
+        ),
+        starred=Count("pk", filter=Q(starred=True)),
+        transformative=Count("pk", filter=Q(potential_impact="transformative")),
+        rated_impact=Count("pk", filter=Q(potential_impact__isnull=False)),
+        plans=Count("action_plan_id", distinct=True),
+    )
+    members = Country.objects.filter(ogp_member=True).count()
+
+    def share(part, whole):
+        return round(100 * part / whole) if whole else None
+
+    return {
+        **totals,
+        "members": members,
+        "starred_share": share(totals["starred"], totals["assessed"]),
+        "transformative_share": share(totals["transformative"], totals["rated_impact"]),
+    }
+
+
+class HomePage(Page):
+    intro = models.TextField(
+        blank=True, help_text="The welcome sentence under the site name (plain text)."
+    )
+    featured = StreamField(
+        [("case_study", blocks.PageChooserBlock(page_type="casestudies.CaseStudyPage"))],
+        blank=True,
+        max_num=6,
+        help_text="Case studies to feature; the newest are shown when empty.",
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("featured")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["casestudies.CaseStudyIndexPage"]
+    max_count = 1
+
+    def featured_case_studies(self):
+        ids = [block.value.pk for block in self.featured if block.value]
+        pages = CaseStudyPage.objects.live().public().select_related("country")
+        if ids:
+            by_id = {page.pk: page for page in pages.filter(pk__in=ids)}
+            return [by_id[pk] for pk in ids if pk in by_id]
+        return list(pages.order_by("-first_published_at")[:3])
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["featured_case_studies"] = self.featured_case_studies()
+        context["figures"] = headline_figures()
+        context["top_themes"] = (
+            Theme.objects.filter(parent__isnull=True)
+            .annotate(commitment_count=Count("commitments", distinct=True))
+            .order_by("-commitment_count", "name")
+        )
+        context["case_study_index"] = CaseStudyIndexPage.objects.live().first()
+        return context
+
+
+@register_setting(icon="list-ul")
+class SiteSettings(BaseGenericSetting):
+    """Footer and notices shown on every page, editable without a deploy."""
+
+    footer_text = models.TextField(
+        blank=True,
+        default="Reform Exchange helps open-government reformers learn from peers.",
+    )
+    contact_email = models.EmailField(blank=True)
+
+    panels = [FieldPanel("footer_text"), FieldPanel("contact_email")]
+
+    class Meta:
+        verbose_name = "site settings"

@@ -1,0 +1,10 @@
+import os
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR, env_bool
+
+DEBUG = env_bool("DEBUG", True)
+SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-never-used-in-production"
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+VAR_DIR.mkdir(parents=True, exist_ok=True)

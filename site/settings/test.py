@@ -1,0 +1,16 @@
+import os
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR
+
+SECRET_KEY = "test-only-insecure-key"
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = VAR_DIR / "test-media"
+# Tests must not depend on a developer's Elasticsearch; search tests opt in explicitly.
+ELASTICSEARCH_URL = os.environ.get("TEST_ELASTICSEARCH_URL", "")

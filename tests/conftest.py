@@ -1,0 +1,85 @@
+"""Shared fixtures: the page tree, a small slice of real data, users."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from exchange.page_tree import ensure_page_tree
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require_service(available: bool, reason: str):
+    """Skip locally with a reason, but fail under CI=true: CI must never skip silently."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def home(db):
+    return ensure_page_tree()
+
+
+@pytest.fixture
+def case_study_index(home):
+    from casestudies.models import CaseStudyIndexPage
+
+    return CaseStudyIndexPage.objects.get()
+
+
+@pytest.fixture(scope="session")
+def real_data(django_db_setup, django_db_blocker):
+    """Themes, all World Bank countries and all OGP commitments, loaded once per session.
+
+    Tests using it must not modify reference data (they run in transactions that
+    roll back, so page changes are fine).
+    """
+    with django_db_blocker.unblock():
+        call_command("import_themes", verbosity=0)
+        call_command("import_countries", verbosity=0)
+        call_command("import_commitments", verbosity=0)
+
+
+@pytest.fixture
+def demo_site(real_data, home, db):
+    """The real data plus the published sample case studies."""
+    call_command("import_case_studies", settings.SAMPLE_CONTENT_DIR, publish=True, verbosity=0)
+    return home
+
+
+@pytest.fixture
+def editor(django_user_model):
+    user = django_user_model.objects.create_user("editor", "editor@example.org", "pw-editor-1")
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def moderator(django_user_model):
+    user = django_user_model.objects.create_user("moderator", "mod@example.org", "pw-mod-1")
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    """Where browser tests save screenshots: outside git (see .gitignore)."""
+    path = Path(settings.BASE_DIR) / "artifacts"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run browser tests last.
+
+    They use transactional databases, whose teardown empties the tables, which
+    would remove the session-wide real data that later tests rely on.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
