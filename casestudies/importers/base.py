@@ -1,6 +1,9 @@
 """What every importer shares: problems with line numbers, all-or-nothing runs."""
 
+import csv
 import hashlib
+import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,3 +65,36 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError:
         text = raw.decode("latin-1")
     return text.lstrip("\ufeff\xff\xfe")
+
+
+def csv_records(text: str) -> Iterator[tuple[int, list[str]]]:
+    """Each non-blank CSV record with the number of the line it starts on.
+
+    `csv.reader.line_num` is the line a record *ends* on: for rows whose values
+    span several lines (World Bank notes, OGP institution lists) it would send
+    the reader of a problem report to the wrong line.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""))
+    end = 0
+    for values in reader:
+        start, end = end + 1, reader.line_num
+        if values:
+            yield start, values
+
+
+def as_dicts(
+    header: list[str], records: Iterable[tuple[int, list[str]]]
+) -> Iterator[tuple[int, dict]]:
+    """Records as rows keyed by column, the way `csv.DictReader` builds them.
+
+    Values beyond the header are kept in a list under the key None and missing
+    trailing values are None, so callers can report rows of the wrong length.
+    """
+    width = len(header)
+    for line, values in records:
+        row = dict(zip(header, values, strict=False))
+        for name in header[len(values) :]:
+            row.setdefault(name, None)
+        if len(values) > width:
+            row[None] = values[width:]
+        yield line, row

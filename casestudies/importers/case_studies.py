@@ -15,7 +15,7 @@ import yaml
 from django.db import transaction
 from django.utils.text import slugify
 
-from casestudies.blocks import SectionKind
+from casestudies.blocks import KeyFigureBlock, SectionKind, SourceBlock
 from casestudies.importers.base import ImportFailed, ImportResult, Problem
 from casestudies.models import (
     CaseStudyIndexPage,
@@ -58,6 +58,7 @@ class CaseStudyDraft:
     themes: list
     commitments: list
     body: list[tuple[str, object]] = field(default_factory=list)
+    slug_line: int = 1
 
 
 class _FileParser:
@@ -66,32 +67,35 @@ class _FileParser:
         self.name = path.name
         self.countries, self.themes, self.commitments = lookups
         self.problems: list[Problem] = []
-        self.text = ""
+        self.front_matter = ""
 
     def fail(self, line: int, reason: str):
         self.problems.append(Problem(self.name, line, reason))
 
     def line_of_key(self, key: str) -> int:
-        for number, line in enumerate(self.text.splitlines(), start=1):
-            if line.startswith(f"{key}:"):
+        """The line of a front matter key (only there: the body may start a line with "title:")."""
+        for number, line in enumerate(self.front_matter.splitlines(), start=2):
+            if line.startswith((f"{key}:", f'"{key}":', f"'{key}':")):
                 return number
-        return 1
+        return 2
 
     def parse(self) -> CaseStudyDraft | None:
         if self.path.stat().st_size > MAX_FILE_BYTES:
             self.fail(1, f"file is larger than {MAX_FILE_BYTES // 1000} kB")
             return None
         try:
-            self.text = self.path.read_text(encoding="utf-8")
+            # utf-8-sig: editors on Windows may save a byte-order mark before the '---'.
+            text = self.path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:
             self.fail(1, "not UTF-8 text")
             return None
-        match = FRONT_MATTER.match(self.text)
+        match = FRONT_MATTER.match(text)
         if not match:
             self.fail(1, "missing front matter: the file must start with a '---' block")
             return None
+        self.front_matter = match.group(1)
         try:
-            meta = yaml.safe_load(match.group(1))
+            meta = yaml.safe_load(self.front_matter)
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             line = mark.line + 2 if mark else 1  # +1 for 1-based, +1 for the opening '---'
@@ -101,7 +105,7 @@ class _FileParser:
             self.fail(2, "front matter must be a set of 'key: value' lines")
             return None
         body_start = match.group(0).count("\n") + 1
-        return self.build(meta, self.text[match.end() :], body_start)
+        return self.build(meta, text[match.end() :], body_start)
 
     def build(self, meta: dict, body: str, body_start: int) -> CaseStudyDraft | None:
         for key in REQUIRED:
@@ -114,7 +118,8 @@ class _FileParser:
         title = str(meta.get("title") or "").strip()
         if len(title) > 255:
             self.fail(self.line_of_key("title"), "title is longer than 255 characters")
-        slug = str(meta.get("slug") or slugify(title) or slugify(self.path.stem))
+        # The file name is the stable identity: fixing a title must not create a new page.
+        slug = str(meta.get("slug") or slugify(self.path.stem))
         if slug != slugify(slug):
             self.fail(self.line_of_key("slug"), f"invalid slug {slug!r}")
 
@@ -178,8 +183,10 @@ class _FileParser:
         if len(summary) > 400:
             self.fail(self.line_of_key("summary"), "summary is longer than 400 characters")
 
-        key_figures = self.structured(meta, "key_figures", required=("value", "label"))
-        sources = self.structured(meta, "sources", required=("title",))
+        key_figures = self.structured(
+            meta, "key_figures", required=("value", "label"), limits=KeyFigureBlock
+        )
+        sources = self.structured(meta, "sources", required=("title",), limits=SourceBlock)
         for source in sources:
             url = str(source.get("url") or "")
             if url and not url.startswith(("https://", "http://")):
@@ -221,6 +228,7 @@ class _FileParser:
             },
             themes=themes,
             commitments=commitments,
+            slug_line=self.line_of_key("slug") if "slug" in meta else 1,
         )
 
     def as_list(self, meta, key) -> list:
@@ -232,13 +240,31 @@ class _FileParser:
             return []
         return value
 
-    def structured(self, meta, key, required) -> list[dict]:
+    def structured(self, meta, key, required, limits) -> list[dict]:
+        """Entries of a list of mappings, checked against the limits of their block.
+
+        A value longer than the block allows would import, but the page could then
+        not be saved in the admin until an editor shortened it.
+        """
         items = self.as_list(meta, key)
         valid = []
         for item in items:
             if not isinstance(item, dict) or any(not item.get(name) for name in required):
                 self.fail(
                     self.line_of_key(key), f"each entry of '{key}' needs {' and '.join(required)}"
+                )
+                continue
+            too_long = [
+                f"{name} ({len(str(item[name]))} > {child.field.max_length})"
+                for name, child in limits.base_blocks.items()
+                if item.get(name) is not None
+                and getattr(child.field, "max_length", None)
+                and len(str(item[name])) > child.field.max_length
+            ]
+            if too_long:
+                self.fail(
+                    self.line_of_key(key),
+                    f"an entry of '{key}' is too long: {', '.join(too_long)} characters",
                 )
                 continue
             year = item.get("year")
@@ -251,7 +277,8 @@ class _FileParser:
     def body_blocks(self, body: str, body_start: int, is_sample: bool) -> list[tuple[str, object]]:
         """Split the body on `## ` headings; known headings become structured sections."""
         blocks, heading, heading_line, lines = [], None, body_start, []
-        seen = set()
+        seen = []
+        order = [kind for kind, _ in SectionKind.CHOICES]
 
         def flush():
             text = "\n".join(lines).strip()
@@ -267,7 +294,13 @@ class _FileParser:
             elif kind in seen:
                 self.fail(heading_line, f"section '{heading}' appears twice")
             else:
-                seen.add(kind)
+                later = [k for k in seen if order.index(k) > order.index(kind)]
+                if later:
+                    self.fail(
+                        heading_line,
+                        f"section '{heading}' must come before '{SectionKind.HEADINGS[later[0]]}'",
+                    )
+                seen.append(kind)
                 if not text:
                     self.fail(heading_line, f"section '{heading}' is empty")
                 blocks.append(("section", {"kind": kind, "text": text}))
@@ -285,6 +318,10 @@ class _FileParser:
                 "the body has none of the case study sections "
                 "(## Context, ## What was done, ## Results, …)",
             )
+        else:
+            for kind in order:
+                if kind not in seen:
+                    self.fail(body_start, f"missing section '## {SectionKind.HEADINGS[kind]}'")
         return blocks
 
 
@@ -308,7 +345,9 @@ def parse_folder(folder: Path) -> list[CaseStudyDraft]:
             if draft.slug in slugs:
                 problems.append(
                     Problem(
-                        path.name, 1, f"slug {draft.slug!r} is also used by {slugs[draft.slug]}"
+                        path.name,
+                        draft.slug_line,
+                        f"slug {draft.slug!r} is also used by {slugs[draft.slug]}",
                     )
                 )
             slugs[draft.slug] = path.name
@@ -331,7 +370,11 @@ def import_case_studies(folder: Path, *, publish=False, user=None, progress=None
             created = page is None
             if created:
                 page = CaseStudyPage(slug=draft.slug, live=False)
-            elif not _differs(page, draft) and (page.live or not publish):
+            elif not _differs(page, draft) and (
+                not publish or (page.live and not page.has_unpublished_changes)
+            ):
+                # With --publish, a page whose latest revision matches the file but
+                # is still a draft (imported earlier without --publish) is published.
                 result.unchanged += 1
                 continue
             for key, value in draft.fields.items():

@@ -5,8 +5,6 @@ imports nothing and every problem is reported with its line number. Re-running
 the import updates commitments in place (matched on the OGP identifier).
 """
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +13,14 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Min
 
-from casestudies.importers.base import ImportFailed, ImportResult, Problem, read_text
+from casestudies.importers.base import (
+    ImportFailed,
+    ImportResult,
+    Problem,
+    as_dicts,
+    csv_records,
+    read_text,
+)
 from casestudies.models import (
     Commitment,
     Completion,
@@ -26,6 +31,7 @@ from casestudies.models import (
     Theme,
 )
 from casestudies.models.commitments import is_starred
+from casestudies.signals import commitments_imported
 
 DEFAULT_FILE = "ogp/commitments_open_parliament_2024-07.csv"
 
@@ -90,6 +96,18 @@ REQUIRED_COLUMNS = [
     *VALUE_COLUMNS.values(),
 ]
 IDENTIFIER = re.compile(r"^[A-Z]{2,4}\d{1,5}$")
+# Text fields and the column each comes from, checked against the model's lengths:
+# a too-long value is reported rather than cut short (or refused by PostgreSQL).
+TEXT_COLUMNS = {
+    "member_name": "Country/Locality",
+    "jurisdiction": "Country/Locality",
+    "ogp_region": "Region",
+    "action_plan_id": "Action Plan ID",
+    "commitment_number": "Commitment Number",
+    "title": "Commitment Title",
+    "lead_institution": "Lead Institution",
+    "source_url": "URL",
+}
 
 
 @dataclass
@@ -153,8 +171,6 @@ class _RowParser:
         title = (row.get("Commitment Title") or "").strip()
         if not title:
             fail("missing Commitment Title")
-        elif len(title) > 1000:
-            fail("Commitment Title is longer than 1000 characters")
         country, jurisdiction = self.country_of(row, fail)
         plan_number = (row.get("Action Plan Number") or "").strip()
         if not plan_number.isdigit():
@@ -180,13 +196,13 @@ class _RowParser:
             "member_name": (row.get("Country/Locality") or "").strip(),
             "jurisdiction": jurisdiction,
             "ogp_region": (row.get("Region") or "").strip(),
-            "action_plan_id": (row.get("Action Plan ID") or "").strip()[:20],
+            "action_plan_id": (row.get("Action Plan ID") or "").strip(),
             "action_plan_number": int(plan_number) if plan_number.isdigit() else 0,
             "plan_start_year": start_year,
             "plan_end_year": end_year,
-            "commitment_number": (row.get("Commitment Number") or "").strip()[:20],
+            "commitment_number": (row.get("Commitment Number") or "").strip(),
             "title": title,
-            "lead_institution": _text(row.get("Lead Institution"))[:1000],
+            "lead_institution": _text(row.get("Lead Institution")),
             "supporting_institutions": _text(row.get("Supporting Institution(s)")),
             "specificity": rating("Specificity", SPECIFICITY),
             "potential_impact": rating("Potential Impact", POTENTIAL_IMPACT),
@@ -197,6 +213,10 @@ class _RowParser:
         }
         for field_name, column in VALUE_COLUMNS.items():
             fields[field_name] = flag(column)
+        for field_name, column in TEXT_COLUMNS.items():
+            limit = Commitment._meta.get_field(field_name).max_length
+            if len(fields[field_name]) > limit:
+                fail(f"{column} is longer than {limit} characters")
         if errors:
             problems.extend(errors)
             return None
@@ -241,8 +261,8 @@ def parse(path: Path) -> list[CommitmentRecord]:
     if not themes:
         raise ImportFailed([Problem(source, 0, "no themes loaded: run import_themes first")])
 
-    reader = csv.DictReader(io.StringIO(read_text(path), newline=""))
-    header = reader.fieldnames or []
+    records_in_file = csv_records(read_text(path))
+    header = next((values for _, values in records_in_file), [])
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         raise ImportFailed([Problem(source, 1, f"missing column(s): {', '.join(missing)}")])
@@ -252,15 +272,17 @@ def parse(path: Path) -> list[CommitmentRecord]:
     problems: list[Problem] = []
     records: list[CommitmentRecord] = []
     first_line_of: dict[str, int] = {}
-    for row in reader:
-        line = reader.line_num
+    for line, row in as_dicts(header, records_in_file):
         if None in row:
             problems.append(Problem(source, line, "more values than columns"))
             continue
-        record = row_parser.parse(line, row, problems)
-        if record is None:
+        if None in row.values():
+            problems.append(Problem(source, line, "fewer values than columns"))
             continue
-        identifier = record.fields["identifier"]
+        record = row_parser.parse(line, row, problems)
+        # Duplicates are found even when the first copy has problems of its own,
+        # so fixing that row does not reveal a new problem on the next run.
+        identifier = (row.get("Commitment Unique Identifier") or "").strip()
         if identifier in first_line_of:
             problems.append(
                 Problem(
@@ -271,8 +293,10 @@ def parse(path: Path) -> list[CommitmentRecord]:
                 )
             )
             continue
-        first_line_of[identifier] = line
-        records.append(record)
+        if identifier:
+            first_line_of[identifier] = line
+        if record is not None:
+            records.append(record)
     if problems:
         raise ImportFailed(problems)
     if not records:
@@ -320,6 +344,8 @@ def import_commitments(path: Path | None = None, progress=None) -> ImportResult:
         Commitment.objects.bulk_update(to_update, update_fields, batch_size=200)
         result.created = len(created)
         _update_membership()
+        if result.created or result.updated:
+            transaction.on_commit(lambda: commitments_imported.send(sender=Commitment))
     return result
 
 

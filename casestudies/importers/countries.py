@@ -4,11 +4,10 @@ Four files, all real World Bank data: the country classification (region and
 income group), population, GDP per capita and the Worldwide Governance
 Indicators. Aggregates (regions, income groups) have a blank region in the
 classification file and are skipped. For each indicator the latest year with a
-value is kept, with its year.
+value is kept, with its year; the six governance estimates share one year, so a
+country keeps only the estimates of its latest WGI year.
 """
 
-import csv
-import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,7 +16,14 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from casestudies.importers.base import ImportFailed, ImportResult, Problem, read_text
+from casestudies.importers.base import (
+    ImportFailed,
+    ImportResult,
+    Problem,
+    as_dicts,
+    csv_records,
+    read_text,
+)
 from casestudies.models import WGI_DIMENSIONS, Country
 
 INCOME_GROUPS = {"Low income", "Lower middle income", "Upper middle income", "High income"}
@@ -53,6 +59,7 @@ class CountryRecord:
     region: str
     income_group: str
     values: dict = field(default_factory=dict)
+    wgi: dict = field(default_factory=dict)  # field name -> (latest year, estimate)
 
 
 def _rows(path: Path, skip_to_header: str) -> Iterable[tuple[int, dict]]:
@@ -61,17 +68,12 @@ def _rows(path: Path, skip_to_header: str) -> Iterable[tuple[int, dict]]:
     The World Bank population file has metadata lines before its header; the
     header is found by its first column name rather than by a fixed offset.
     """
-    lines = read_text(path).splitlines(keepends=True)
-    start = next(
-        (i for i, line in enumerate(lines) if line.lstrip('"').startswith(skip_to_header)), None
-    )
-    if start is None:
-        raise ImportFailed(
-            [Problem(path.name, 1, f"no header row starting with {skip_to_header!r}")]
-        )
-    reader = csv.DictReader(io.StringIO("".join(lines[start:])))
-    for row in reader:
-        yield start + reader.line_num, row
+    records = csv_records(read_text(path))
+    for _, values in records:
+        if values[0].strip().startswith(skip_to_header):
+            yield from as_dicts(values, records)
+            return
+    raise ImportFailed([Problem(path.name, 1, f"no header row starting with {skip_to_header!r}")])
 
 
 def _latest_value(row: dict, source: str, line: int, problems: list[Problem]):
@@ -138,12 +140,29 @@ def parse(files: CountryFiles) -> dict[str, CountryRecord]:
             year, value = latest
             if value < -3 or value > 3:
                 problems.append(Problem(files.wgi.name, line, f"estimate {value} out of range"))
-            record.values[field_name] = value
-            record.values["wgi_year"] = max(year, record.values.get("wgi_year") or 0)
+            record.wgi[field_name] = (year, value)
 
     if problems:
         raise ImportFailed(problems)
+    for record in records.values():
+        _keep_latest_wgi(record)
     return records
+
+
+def _keep_latest_wgi(record: CountryRecord):
+    """One WGI year per country, so only the estimates of that year are kept.
+
+    Pages label all six estimates with `wgi_year`; an older estimate (Bermuda's
+    voice and accountability stops in 2013) would be shown as if it were recent,
+    so it is left empty ("no data") instead.
+    """
+    if not record.wgi:
+        return
+    wgi_year = max(year for year, _ in record.wgi.values())
+    record.values["wgi_year"] = wgi_year
+    for field_name, (year, value) in record.wgi.items():
+        if year == wgi_year:
+            record.values[field_name] = value
 
 
 def import_countries(files: CountryFiles | None = None, progress=None) -> ImportResult:

@@ -10,68 +10,136 @@ from casestudies.importers.base import ImportFailed, ImportResult, Problem
 from casestudies.models import Theme
 
 THEMES_FILE = Path(__file__).resolve().parent.parent / "data" / "themes.yaml"
+KNOWN_KEYS = {"column", "name", "slug", "parent", "description", "synonyms"}
 
 
-def _line_of(text: str, needle: str) -> int:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if needle in line:
-            return number
-    return 1
+def _entry_lines(document: yaml.Node | None) -> list[dict]:
+    """For each entry of the `themes:` list, the line of the entry and of each of its keys.
+
+    Searching the text for "slug: x" would find the first entry with that slug
+    (or a longer slug starting with it), so a duplicate would be reported on
+    the line of the original; the YAML nodes know where each entry really is.
+    """
+    if not isinstance(document, yaml.MappingNode):
+        return []
+    for key, value in document.value:
+        if key.value == "themes" and isinstance(value, yaml.SequenceNode):
+            lines = []
+            for item in value.value:
+                entry = {"": item.start_mark.line + 1}
+                if isinstance(item, yaml.MappingNode):
+                    entry.update({k.value: v.start_mark.line + 1 for k, v in item.value})
+                lines.append(entry)
+            return lines
+    return []
+
+
+def parse(path: Path) -> list[dict]:
+    """The validated theme entries; every problem is reported with its line."""
+    source = path.name
+    if not path.exists():
+        raise ImportFailed([Problem(source, 0, f"file not found: {path}")])
+    text = path.read_text(encoding="utf-8-sig")
+    try:
+        data = yaml.safe_load(text)
+        lines = _entry_lines(yaml.compose(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError as error:
+        line = getattr(getattr(error, "problem_mark", None), "line", 0) + 1
+        # `problem` only: str(error) spans several lines and would break the report.
+        reason = f"invalid YAML: {getattr(error, 'problem', None) or error}"
+        raise ImportFailed([Problem(source, line, reason)]) from error
+    entries = data.get("themes") if isinstance(data, dict) else None
+    if not isinstance(entries, list) or not entries:
+        raise ImportFailed([Problem(source, 1, "expected a non-empty 'themes:' list")])
+
+    problems = []
+
+    def fail(entry_lines, key, reason):
+        problems.append(Problem(source, entry_lines.get(key, entry_lines[""]), reason))
+
+    first_line = {"slug": {}, "name": {}, "column": {}}
+    valid = []
+    for entry, entry_lines in zip(entries, lines, strict=True):
+        if not isinstance(entry, dict):
+            fail(entry_lines, "", "each theme must be a set of 'key: value' lines")
+            continue
+        for key in entry:
+            if key not in KNOWN_KEYS:
+                fail(entry_lines, key, f"unknown key {key!r}")
+        slug = str(entry.get("slug") or "")
+        if not slug or slug != slugify(slug):
+            fail(entry_lines, "slug", f"invalid slug {slug!r}")
+        if not entry.get("name"):
+            fail(entry_lines, "name", "missing name")
+        synonyms = entry.get("synonyms")
+        if synonyms is not None and not isinstance(synonyms, list):
+            fail(entry_lines, "synonyms", 'synonyms must be a list, e.g. ["FOI", "RTI"]')
+        # Slugs and names are unique in the database, and one CSV column can tag
+        # commitments with one theme only.
+        for key in first_line:
+            value = entry.get(key)
+            if not value:
+                continue
+            if value in first_line[key]:
+                fail(
+                    entry_lines,
+                    key,
+                    f"duplicate {key} {value!r} (first on line {first_line[key][value]})",
+                )
+            else:
+                first_line[key][value] = entry_lines.get(key, entry_lines[""])
+        valid.append((entry, entry_lines))
+
+    slugs = first_line["slug"]
+    parents = {entry.get("slug"): entry.get("parent") for entry, _ in valid}
+    for entry, entry_lines in valid:
+        parent = entry.get("parent")
+        if not parent:
+            continue
+        if parent not in slugs:
+            fail(entry_lines, "parent", f"unknown parent {parent!r}")
+            continue
+        slug, seen, current = entry.get("slug"), set(), parent
+        while current and current not in seen and current != slug:
+            seen.add(current)
+            current = parents.get(current)
+        if current == slug:
+            fail(entry_lines, "parent", f"parent {parent!r} makes a loop back to this theme")
+    if problems:
+        raise ImportFailed(problems)
+    return entries
 
 
 def import_themes(path: Path = THEMES_FILE) -> ImportResult:
-    text = path.read_text(encoding="utf-8")
-    source = path.name
-    try:
-        entries = (yaml.safe_load(text) or {}).get("themes") or []
-    except yaml.YAMLError as error:
-        line = getattr(getattr(error, "problem_mark", None), "line", 0) + 1
-        raise ImportFailed([Problem(source, line, f"invalid YAML: {error}")]) from error
-
-    problems, seen = [], set()
-    for entry in entries:
-        slug = str(entry.get("slug") or "")
-        line = _line_of(text, f"slug: {slug}") if slug else 1
-        if not slug or slug != slugify(slug):
-            problems.append(Problem(source, line, f"invalid slug {slug!r}"))
-        if not entry.get("name"):
-            problems.append(Problem(source, line, "missing name"))
-        if slug in seen:
-            problems.append(Problem(source, line, f"duplicate slug {slug!r}"))
-        seen.add(slug)
-    for entry in entries:
-        parent = entry.get("parent")
-        if parent and parent not in seen:
-            line = _line_of(text, f"slug: {entry.get('slug')}")
-            problems.append(Problem(source, line, f"unknown parent {parent!r}"))
-    if problems:
-        raise ImportFailed(problems)
-
+    entries = parse(path)
     result = ImportResult()
     with transaction.atomic():
         existing = {theme.slug: theme for theme in Theme.objects.all()}
+        created, changed = set(), set()
         for entry in entries:
             fields = {
                 "name": entry["name"],
                 "description": (entry.get("description") or "").strip(),
-                "synonyms": ", ".join(entry.get("synonyms") or []),
+                "synonyms": ", ".join(str(word) for word in entry.get("synonyms") or []),
                 "source_column": entry.get("column") or "",
             }
             theme = existing.get(entry["slug"])
             if theme is None:
                 existing[entry["slug"]] = Theme.objects.create(slug=entry["slug"], **fields)
-                result.created += 1
+                created.add(entry["slug"])
             elif any(getattr(theme, key) != value for key, value in fields.items()):
                 for key, value in fields.items():
                     setattr(theme, key, value)
                 theme.save()
-                result.updated += 1
-            else:
-                result.unchanged += 1
+                changed.add(entry["slug"])
         for entry in entries:
             theme = existing[entry["slug"]]
             parent = existing.get(entry.get("parent")) if entry.get("parent") else None
             if theme.parent_id != (parent.pk if parent else None):
                 theme.parent = parent
                 theme.save(update_fields=["parent"])
+                if entry["slug"] not in created:
+                    changed.add(entry["slug"])
+    result.created, result.updated = len(created), len(changed)
+    result.unchanged = len(entries) - result.created - result.updated
     return result

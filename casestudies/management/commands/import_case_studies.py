@@ -16,6 +16,7 @@ class Command(ImportCommand):
         parser.add_argument("--publish", action="store_true", help="publish new and changed pages")
 
     def handle(self, *args, folder, publish, **options):
+        folder = Path(folder)  # a str when passed by keyword to call_command
         self.run_import(
             lambda: import_case_studies(folder, publish=publish, progress=self.progress)
         )

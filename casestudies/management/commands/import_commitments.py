@@ -17,4 +17,5 @@ class Command(ImportCommand):
         )
 
     def handle(self, *args, path, **options):
+        path = Path(path) if path else None  # a str when passed by keyword to call_command
         self.run_import(lambda: import_commitments(path, progress=self.progress))

@@ -19,5 +19,6 @@ class Command(ImportCommand):
         parser.add_argument("--wgi", type=Path, default=defaults.wgi)
 
     def handle(self, *args, metadata, population, gdp, wgi, **options):
-        files = CountryFiles(metadata, population, gdp, wgi)
+        # Path() again: call_command(population="…") passes options without argparse's type.
+        files = CountryFiles(*(Path(path) for path in (metadata, population, gdp, wgi)))
         self.run_import(lambda: import_countries(files, progress=self.progress))

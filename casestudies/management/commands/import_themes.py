@@ -12,4 +12,4 @@ class Command(ImportCommand):
         parser.add_argument("path", nargs="?", type=Path, default=THEMES_FILE)
 
     def handle(self, *args, path, **options):
-        self.run_import(lambda: import_themes(path))
+        self.run_import(lambda: import_themes(Path(path)))  # Path(): str via call_command

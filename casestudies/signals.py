@@ -1,0 +1,6 @@
+"""Signals other apps listen to; importers write in bulk, so model signals do not fire."""
+
+from django.dispatch import Signal
+
+# Sent after an import changed commitments (bulk writes bypass post_save).
+commitments_imported = Signal()
