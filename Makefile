@@ -24,7 +24,7 @@ run: demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -ra
 
 lint: install
 	$(VENV)/bin/ruff check .

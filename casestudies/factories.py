@@ -84,6 +84,7 @@ class CaseStudyIndexPageFactory(wagtail_factories.PageFactory):
 class CaseStudyPageFactory(wagtail_factories.PageFactory):
     class Meta:
         model = CaseStudyPage
+        skip_postgeneration_save = True
 
     title = factory.Faker("sentence", nb_words=5)
     country = factory.SubFactory(CountryFactory)

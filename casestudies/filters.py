@@ -6,40 +6,49 @@ from django.db.models import Q
 from casestudies.models import CaseStudyPage, CaseStudyStatus, Country, Theme
 
 
-def _distinct_values(field):
-    def choices():
-        values = Country.objects.exclude(**{field: ""}).values_list(field, flat=True)
-        return [(value, value) for value in sorted(set(values))]
-
-    return choices
+def _country_choices() -> dict[str, list[tuple[str, str]]]:
+    """The World Bank regions and income groups in use, read in one query."""
+    pairs = set(Country.objects.order_by().values_list("region", "income_group").distinct())
+    return {
+        field: [(value, value) for value in sorted({pair[i] for pair in pairs} - {""})]
+        for i, field in enumerate(("region", "income_group"))
+    }
 
 
 class CaseStudyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_words", label="Words")
+    # Theme and country choices come from published case studies only: a draft must not
+    # show up, even as an option that then lists nothing.
     theme = django_filters.ModelChoiceFilter(
         field_name="themes",
         to_field_name="slug",
-        queryset=Theme.objects.filter(case_studies__isnull=False).distinct(),
+        queryset=Theme.objects.filter(case_studies__live=True).distinct(),
         empty_label="All themes",
     )
     country = django_filters.ModelChoiceFilter(
         to_field_name="iso3",
-        queryset=Country.objects.filter(case_studies__isnull=False).distinct(),
+        queryset=Country.objects.filter(case_studies__live=True).distinct(),
         empty_label="All countries",
     )
+    # Choices are set per request in __init__ (reference data can change without a restart).
     region = django_filters.ChoiceFilter(
-        field_name="country__region", choices=_distinct_values("region"), empty_label="All regions"
+        field_name="country__region", choices=[], empty_label="All regions"
     )
     income_group = django_filters.ChoiceFilter(
-        field_name="country__income_group",
-        choices=_distinct_values("income_group"),
-        empty_label="All income groups",
+        field_name="country__income_group", choices=[], empty_label="All income groups"
     )
     status = django_filters.ChoiceFilter(choices=CaseStudyStatus.choices, empty_label="Any status")
 
     class Meta:
         model = CaseStudyPage
         fields = ["q", "theme", "country", "region", "income_group", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A plain list, not a callable: a callable is queried again each time the form
+        # validates or draws the field.
+        for field, choices in _country_choices().items():
+            self.filters[field].extra["choices"] = choices
 
     def filter_words(self, queryset, name, value):
         # A simple title/summary match; full-text search lives in /search/.

@@ -88,6 +88,7 @@ def country_detail(request, iso3):
             "commitment_count": sum(len(plan["commitments"]) for plan in action_plans),
             "case_studies": _live_case_studies().filter(country=country),
             "similar_countries": similar,
+            "countries": Country.objects.order_by("name").only("iso3", "name"),
         },
     )
 
@@ -127,5 +128,6 @@ def theme_detail(request, slug):
             "case_studies": _live_case_studies().filter(themes=theme),
             "commitments": _page(request, commitments, COMMITMENTS_PER_PAGE),
             "starred_count": commitments.filter(starred=True).count(),
+            "countries": Country.objects.order_by("name").only("iso3", "name"),
         },
     )

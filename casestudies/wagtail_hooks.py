@@ -6,7 +6,13 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from casestudies.models import Commitment, Country, Theme
 
 
-class CountryViewSet(SnippetViewSet):
+class ReferenceDataViewSet(SnippetViewSet):
+    # Search these small tables in the database directly (case-insensitive match on
+    # `search_fields`) rather than through Wagtail's search index.
+    search_backend_name = None
+
+
+class CountryViewSet(ReferenceDataViewSet):
     model = Country
     icon = "globe"
     menu_label = "Countries"
@@ -17,7 +23,7 @@ class CountryViewSet(SnippetViewSet):
     list_per_page = 50
 
 
-class ThemeViewSet(SnippetViewSet):
+class ThemeViewSet(ReferenceDataViewSet):
     model = Theme
     icon = "tag"
     menu_label = "Themes"
@@ -28,7 +34,7 @@ class ThemeViewSet(SnippetViewSet):
     list_per_page = 50
 
 
-class CommitmentViewSet(SnippetViewSet):
+class CommitmentViewSet(ReferenceDataViewSet):
     model = Commitment
     icon = "clipboard-list"
     menu_label = "Commitments"

@@ -6,3 +6,8 @@ class ExchangeConfig(AppConfig):
 
     name = "exchange"
     verbose_name = "Reform Exchange site"
+
+    def ready(self):
+        from exchange import page_cache
+
+        page_cache.connect()

@@ -56,7 +56,13 @@ class HomePage(Page):
 
     def featured_case_studies(self):
         ids = [block.value.pk for block in self.featured if block.value]
-        pages = CaseStudyPage.objects.live().public().select_related("country")
+        # Cards show each page's country and themes: fetch both with the pages, not per card.
+        pages = (
+            CaseStudyPage.objects.live()
+            .public()
+            .select_related("country")
+            .prefetch_related("themes")
+        )
         if ids:
             by_id = {page.pk: page for page in pages.filter(pk__in=ids)}
             return [by_id[pk] for pk in ids if pk in by_id]
@@ -72,6 +78,7 @@ class HomePage(Page):
             .order_by("-commitment_count", "name")
         )
         context["case_study_index"] = CaseStudyIndexPage.objects.live().first()
+        context["countries"] = Country.objects.order_by("name").only("iso3", "name")
         return context
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
     path("", include("casestudies.urls")),
+    path("", include("search.urls")),
 ]
 
 if settings.DEBUG:

@@ -36,6 +36,26 @@ class CaseStudyIndexPage(Page):
     class Meta:
         verbose_name = "case study index"
 
+    def route(self, request, path_components):
+        """Find a case study and its country in one query instead of Wagtail's three.
+
+        Wagtail's default routing loads the child as a plain page, then again as its
+        specific type, and the template then loads its country: this keeps the case
+        study page within its query budget (DESIGN §6). Anything else (a child of
+        another type, an unknown slug) falls back to Wagtail's routing.
+        """
+        if len(path_components) == 1:
+            case_study = (
+                CaseStudyPage.objects.child_of(self)
+                .select_related("country")
+                .filter(slug=path_components[0])
+                .first()
+            )
+            if case_study is not None:
+                case_study._cached_parent_obj = self  # the breadcrumb needs no query either
+                return case_study.route(request, [])
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         from casestudies.filters import CaseStudyFilter
 
@@ -149,8 +169,7 @@ class CaseStudyPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["commitments"] = self.commitments.for_listing().order_by(
-            "plan_start_year", "identifier"
-        )
+        # The commitment cards show neither themes nor another country: one query.
+        context["commitments"] = self.commitments.order_by("plan_start_year", "identifier")
         context["themes"] = self.themes.all()
         return context

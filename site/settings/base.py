@@ -62,7 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "exchange.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -102,6 +102,8 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Seconds an anonymous visitor's page stays cached (0 turns the page cache off).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -149,6 +151,12 @@ WAGTAIL_MODERATION_ENABLED = True
 
 # Reform Exchange
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+# Index names start with this, so several environments can share one cluster.
+SEARCH_INDEX_PREFIX = os.environ.get("SEARCH_INDEX_PREFIX", "reform-exchange")
+# The elastic-transport node class. Real Elasticsearch takes the client's default; the
+# in-memory test server (osmem) needs plain application/json (search.transport).
+ELASTICSEARCH_NODE_CLASS = os.environ.get("ELASTICSEARCH_NODE_CLASS", "")
+ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "5"))
 # Where the real data files live; importers default to these.
 DATA_DIR = BASE_DIR / "data"
 SAMPLE_CONTENT_DIR = BASE_DIR / "casestudies" / "sample_content"
@@ -163,5 +171,7 @@ LOGGING = {
         # Wagtail logs every page action and every background task at INFO: too chatty.
         "wagtail": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        # The Elasticsearch client logs every request at INFO.
+        "elastic_transport": {"level": "WARNING"},
     },
 }

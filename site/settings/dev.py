@@ -8,3 +8,5 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-never-used-i
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# Editing templates in development: see changes without waiting for the page cache.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))

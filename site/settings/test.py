@@ -14,3 +14,5 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "test-media"
 # Tests must not depend on a developer's Elasticsearch; search tests opt in explicitly.
 ELASTICSEARCH_URL = os.environ.get("TEST_ELASTICSEARCH_URL", "")
+# Tests see every change at once; tests/exchange/test_page_cache.py turns the cache on.
+PAGE_CACHE_SECONDS = 0

@@ -26,3 +26,23 @@ def query_with(context, **changes):
     if "page" not in changes:
         params.pop("page", None)
     return "?" + urlencode(sorted(params.lists()), doseq=True) if params else "?"
+
+
+@register.simple_tag(takes_context=True)
+def query_adding(context, name, value):
+    """The current query string with one more value for a multi-valued filter."""
+    params = context["request"].GET.copy()
+    values = params.getlist(name)
+    if value not in values:
+        params.setlist(name, [*values, value])
+    params.pop("page", None)
+    return "?" + params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def query_without(context, name, value):
+    """The current query string without one value of a multi-valued filter."""
+    params = context["request"].GET.copy()
+    params.setlist(name, [v for v in params.getlist(name) if v != value])
+    params.pop("page", None)
+    return "?" + params.urlencode()

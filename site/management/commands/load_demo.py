@@ -8,7 +8,8 @@ from exchange.page_tree import ensure_page_tree
 class Command(BaseCommand):
     help = (
         "Set up the page tree, import the real data (themes, World Bank countries, OGP "
-        "commitments) and publish the sample case studies. Safe to run again: it updates."
+        "commitments), publish the sample case studies and build the search index. "
+        "Safe to run again: it updates."
     )
 
     def handle(self, *args, **options):
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         call_command(
             "import_case_studies", settings.SAMPLE_CONTENT_DIR, publish=True, verbosity=verbosity
         )
+        call_command("search_index", "rebuild", verbosity=verbosity)
         if verbosity:
             self.stdout.write(
                 "Demo content ready. To edit in /admin/, create an account with "

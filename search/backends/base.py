@@ -1,0 +1,172 @@
+"""The search contract: one interface, two backends (embedded database, Elasticsearch).
+
+Views, the API, peer matching and the index sync only speak this language;
+`search.backends.get_search_backend()` picks the implementation from settings,
+the way Django picks a cache.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+# Document types, in the order facets list them.
+DOCUMENT_TYPES = {
+    "casestudy": "Case study",
+    "commitment": "Commitment",
+    "course": "Course",
+    "fellowship": "Fellowship",
+}
+
+# IRM outcome filters a reformer can ask for; each is a boolean field of the document.
+OUTCOMES = {
+    "starred": "Starred by the IRM",
+    "complete": "Completed",
+    "opened_government": "Opened government: major or outstanding",
+    "implemented": "Implemented (case study)",
+}
+
+FACETS = ["type", "theme", "country", "region", "income_group", "outcome"]
+
+MAX_QUERY_LENGTH = 500
+GROUP_WEIGHT, WORD_WEIGHT = 2, 1
+MAX_PAGE_SIZE = 200
+
+
+class BackendUnavailable(Exception):
+    """The search server cannot be reached; callers fall back or show a notice."""
+
+
+@dataclass(frozen=True)
+class IndexDocument:
+    """What both backends index for one searchable object (see search/documents.py)."""
+
+    doc_id: str
+    type: str
+    title: str
+    url: str
+    body: str = ""
+    summary: str = ""
+    country: str = ""  # ISO3
+    country_name: str = ""
+    region: str = ""
+    income_group: str = ""
+    themes: tuple[str, ...] = ()  # slugs
+    year: int | None = None
+    starred: bool = False
+    complete: bool = False
+    opened_government: bool = False
+    implemented: bool = False
+    # 0..1: how strong the documented outcome is, for ranking and peer matching.
+    outcome_strength: float = 0.0
+    # Display-only details (IRM ratings, status) carried back in hits.
+    details: dict = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def outcomes(self) -> list[str]:
+        return [name for name in OUTCOMES if getattr(self, name)]
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str = ""
+    types: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    income_groups: tuple[str, ...] = ()
+    outcomes: tuple[str, ...] = ()
+    page: int = 1
+    page_size: int = 20
+    # The text, parsed by the service (search/thesaurus.py) so both backends expand alike:
+    # plain words, and synonym groups (alternative phrases, any of which may match).
+    # Ranking contract: documents are ordered by coverage first — the weight of the query
+    # parts they match (a synonym group weighs 2, a plain word 1) — then by text relevance
+    # (title weighs 3x the body) multiplied by (1 + 0.5 x outcome_strength). Documents
+    # matching no part are not results. No words and no groups: browse, newest first.
+    words: tuple[str, ...] = ()
+    groups: tuple[tuple[str, ...], ...] = ()
+    facets: bool = True
+    highlight: bool = True
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+    @property
+    def weighted_parts(self) -> list[tuple[str, tuple[str, ...], int]]:
+        """("word"|"group", phrases, weight) for each part; backends build one clause each."""
+        parts = [("word", (word,), WORD_WEIGHT) for word in self.words]
+        parts += [("group", group, GROUP_WEIGHT) for group in self.groups]
+        return parts
+
+    @property
+    def total_weight(self) -> int:
+        return sum(weight for _, _, weight in self.weighted_parts)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    doc_id: str
+    type: str
+    title: str
+    url: str
+    score: float
+    snippet: str = ""  # HTML: escaped text with <mark> around matches
+    coverage: float = 1.0  # share of the query's weighted parts this document matches
+    country: str = ""
+    country_name: str = ""
+    region: str = ""
+    income_group: str = ""
+    themes: tuple[str, ...] = ()
+    year: int | None = None
+    outcome_strength: float = 0.0
+    outcomes: tuple[str, ...] = ()
+    details: dict = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    total: int
+    hits: list[SearchHit]
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    backend: str = ""
+    notice: str = ""  # e.g. "Search server unavailable; showing embedded results"
+
+
+class SearchBackend(ABC):
+    name = "base"
+
+    @abstractmethod
+    def index(self, documents: Iterable[IndexDocument]) -> int:
+        """Add or replace documents; returns how many were written."""
+
+    @abstractmethod
+    def delete(self, doc_ids: Iterable[str]) -> None:
+        """Remove documents; unknown ids are ignored."""
+
+    @abstractmethod
+    def search(self, query: SearchQuery) -> SearchResults: ...
+
+    @abstractmethod
+    def rebuild(
+        self,
+        documents: Iterable[IndexDocument],
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Replace the whole index with `documents` without taking search down."""
+
+    @abstractmethod
+    def ping(self) -> bool:
+        """Whether the backend can answer right now."""
+
+    @abstractmethod
+    def count(self) -> int: ...

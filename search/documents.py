@@ -1,0 +1,165 @@
+"""One place that turns content into the document both search backends index.
+
+Also the index name, which carries an environment prefix so that several
+environments can share one Elasticsearch cluster. The elasticsearch-dsl mapping
+of these documents is `ExchangeDocument` in search/backends/elasticsearch.py.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.utils.html import strip_tags
+
+from search.backends.base import IndexDocument
+
+# Outcome scores, 0..1, used for ranking evidence and peers (docs/matching.md).
+COMPLETION_SCORE = {
+    "complete": 1.0,
+    "substantial": 0.75,
+    "limited": 0.3,
+    "not_started": 0.0,
+    "withdrawn": 0.0,
+    "unclear": 0.2,
+}
+OPENED_GOVERNMENT_SCORE = {
+    "outstanding": 1.0,
+    "major": 0.8,
+    "marginal": 0.4,
+    "did_not_change": 0.1,
+    "worsened": 0.0,
+}
+IMPACT_SCORE = {"transformative": 1.0, "moderate": 0.6, "minor": 0.3, "none": 0.0}
+STATUS_SCORE = {"implemented": 1.0, "in-progress": 0.6, "planned": 0.3, "stalled": 0.15}
+UNKNOWN_SCORE = 0.25  # an outcome the IRM did not assess: neither good nor bad evidence
+
+MARKDOWN_NOISE = re.compile(r"[#*_>`\[\]]+|\(https?://[^)]*\)")
+
+
+def index_name() -> str:
+    """The alias searches go through; concrete indexes are `<alias>-<version>`."""
+    return f"{settings.SEARCH_INDEX_PREFIX}-documents"
+
+
+def commitment_outcome_strength(commitment) -> float:
+    completion = COMPLETION_SCORE.get(commitment.completion, UNKNOWN_SCORE)
+    opened = OPENED_GOVERNMENT_SCORE.get(commitment.opened_government, UNKNOWN_SCORE)
+    impact = IMPACT_SCORE.get(commitment.potential_impact, UNKNOWN_SCORE)
+    strength = 0.45 * completion + 0.30 * opened + 0.10 * impact + 0.15 * commitment.starred
+    return round(strength, 4)
+
+
+def case_study_outcome_strength(page) -> float:
+    return STATUS_SCORE.get(page.status, UNKNOWN_SCORE)
+
+
+def _plain(text: str) -> str:
+    return " ".join(MARKDOWN_NOISE.sub(" ", strip_tags(text or "")).split())
+
+
+def _stream_text(stream) -> str:
+    parts = []
+    for block in stream:
+        value = block.value
+        if block.block_type == "section":
+            parts.append(value["text"])
+        elif block.block_type == "quote":
+            parts.append(value["quote"])
+        elif hasattr(value, "source"):  # RichText
+            parts.append(value.source)
+        else:
+            parts.append(str(value))
+    return _plain(" ".join(parts))
+
+
+def _country_fields(country) -> dict:
+    return {
+        "country": country.iso3,
+        "country_name": country.name,
+        "region": country.region,
+        "income_group": country.income_group,
+    }
+
+
+def from_commitment(commitment) -> IndexDocument:
+    """`commitment` needs `country` and `themes` loaded (see `commitment_documents`)."""
+    return IndexDocument(
+        doc_id=f"commitment-{commitment.identifier}",
+        type="commitment",
+        title=commitment.title,
+        url=commitment.country.get_absolute_url() + f"#{commitment.identifier}",
+        body=_plain(f"{commitment.lead_institution} {commitment.supporting_institutions}"),
+        summary=f"{commitment.member_name}, action plan {commitment.action_plan_label}",
+        themes=tuple(theme.slug for theme in commitment.themes.all()),
+        year=commitment.plan_start_year,
+        starred=commitment.starred,
+        complete=commitment.completion == "complete",
+        opened_government=commitment.opened_government in ("major", "outstanding"),
+        outcome_strength=commitment_outcome_strength(commitment),
+        details={
+            "identifier": commitment.identifier,
+            "action_plan": commitment.action_plan_label,
+            "irm": {
+                "specificity": commitment.specificity,
+                "potential_impact": commitment.potential_impact,
+                "completion": commitment.completion,
+                "did_it_open_government": commitment.opened_government,
+                "starred": commitment.starred if commitment.is_assessed else None,
+            },
+        },
+        **_country_fields(commitment.country),
+    )
+
+
+def from_case_study(page) -> IndexDocument:
+    """`page` is a live CaseStudyPage with `country` and `themes` loaded."""
+    return IndexDocument(
+        doc_id=f"casestudy-{page.pk}",
+        type="casestudy",
+        title=page.title,
+        url=page.url or "",
+        body=_stream_text(page.body),
+        summary=page.summary,
+        themes=tuple(theme.slug for theme in page.themes.all()),
+        year=page.period_start,
+        implemented=page.status == "implemented",
+        outcome_strength=case_study_outcome_strength(page),
+        details={"status": page.status, "period": page.period_label, "sample": page.is_sample},
+        **_country_fields(page.country),
+    )
+
+
+def commitment_documents() -> Iterator[IndexDocument]:
+    from casestudies.models import Commitment
+
+    queryset = Commitment.objects.select_related("country").prefetch_related("themes")
+    for commitment in queryset.order_by("pk").iterator(chunk_size=500):
+        yield from_commitment(commitment)
+
+
+def case_study_documents() -> Iterator[IndexDocument]:
+    from casestudies.models import CaseStudyPage
+
+    pages = (
+        CaseStudyPage.objects.live()
+        .public()
+        .select_related("country")
+        .prefetch_related("themes")
+        .order_by("pk")
+    )
+    for page in pages:
+        yield from_case_study(page)
+
+
+def all_documents() -> Iterator[IndexDocument]:
+    """Everything searchable, straight from the database (the source of truth)."""
+    yield from case_study_documents()
+    yield from commitment_documents()
+
+
+def count_documents() -> int:
+    from casestudies.models import CaseStudyPage, Commitment
+
+    return CaseStudyPage.objects.live().public().count() + Commitment.objects.count()

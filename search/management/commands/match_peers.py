@@ -1,0 +1,57 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from search.peers import find_peers
+from search.service import InvalidSearch
+
+
+class Command(BaseCommand):
+    help = "Rank peer countries for a reformer's country and reform goal (same as /api/v1/match/)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--country", required=True, help="ISO 3166 alpha-3 code, e.g. ZMB")
+        parser.add_argument("--goal", default="", help='the reform, e.g. "beneficial ownership"')
+        parser.add_argument("--theme", action="append", default=[], help="theme slug (repeatable)")
+        parser.add_argument("--limit", type=int, default=10)
+        parser.add_argument("--json", action="store_true", help="print the API's JSON")
+
+    def handle(self, *args, country, goal, theme, limit, **options):
+        from casestudies.models import Theme
+
+        unknown = set(theme) - set(
+            Theme.objects.filter(slug__in=theme).values_list("slug", flat=True)
+        )
+        if unknown:
+            raise CommandError(f"--theme: unknown theme {', '.join(sorted(unknown))}")
+        try:
+            result = find_peers(country=country, goal=goal, themes=theme, limit=limit)
+        except InvalidSearch as error:
+            flag = {"q": "--goal"}.get(error.param, f"--{error.param}")
+            raise CommandError(f"{flag}: {error}") from error
+        if options["json"]:
+            self.stdout.write(
+                _json_dumps(
+                    {
+                        "country": result.reformer.as_json(),
+                        "goal": result.goal,
+                        "peers": [peer.as_json() for peer in result.peers],
+                    }
+                )
+            )
+            return
+        if result.notice:
+            self.stderr.write(result.notice)
+        self.stdout.write(f"Peers for {result.reformer.name} — {result.goal or ', '.join(theme)}")
+        if not result.peers:
+            self.stdout.write("No other country has matching case studies or commitments.")
+        for rank, peer in enumerate(result.peers, start=1):
+            self.stdout.write(
+                f"{rank:>2}. {peer.country.name} ({peer.country.iso3})  score {peer.score:.1f}"
+            )
+            for reason in peer.reasons:
+                self.stdout.write(f"      - {reason}")
+
+
+def _json_dumps(data) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False)

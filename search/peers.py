@@ -1,0 +1,87 @@
+"""Find peers: retrieval (search backend) + ranking (search/matching.py).
+
+Used by the /peers/ page, GET /api/v1/match/ and `manage.py match_peers`, so
+all three give the same ranking.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+from casestudies.models import WGI_DIMENSIONS, Country
+from search.backends.base import MAX_QUERY_LENGTH, SearchQuery
+from search.matching import CountryProfile, PeerMatch, match_peers
+from search.service import InvalidSearch, search_query
+from search.thesaurus import parse
+
+RETRIEVE = 200  # documents considered per match
+MAX_LIMIT = 50
+PROFILES_CACHE_KEY = "search:country-profiles:v1"
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    reformer: CountryProfile
+    goal: str
+    themes: tuple[str, ...]
+    peers: list[PeerMatch]
+    notice: str = ""
+
+
+def country_profiles() -> dict[str, CountryProfile]:
+    profiles = cache.get(PROFILES_CACHE_KEY)
+    if profiles is None:
+        fields = [name for name, _, _ in WGI_DIMENSIONS]
+        profiles = {
+            row["iso3"]: CountryProfile(
+                iso3=row["iso3"],
+                name=row["name"],
+                region=row["region"],
+                income_group=row["income_group"],
+                population=row["population"],
+                gdp_per_capita=row["gdp_per_capita"],
+                governance=tuple(row[name] for name in fields),
+            )
+            for row in Country.objects.values(
+                "iso3", "name", "region", "income_group", "population", "gdp_per_capita", *fields
+            )
+        }
+        cache.set(PROFILES_CACHE_KEY, profiles, 300)
+    return profiles
+
+
+def find_peers(country: str, goal: str = "", themes=(), limit: int = 10) -> MatchResult:
+    """Validated entry point; raises InvalidSearch naming the bad parameter."""
+    code = (country or "").strip().upper()
+    if not code:
+        raise InvalidSearch("country", "'country' is required (an ISO 3166 alpha-3 code).")
+    profiles = country_profiles()
+    reformer = profiles.get(code)
+    if reformer is None:
+        raise InvalidSearch("country", f"Unknown country: {country[:10]!r}.")
+    goal = (goal or "").strip()
+    if len(goal) > MAX_QUERY_LENGTH:
+        raise InvalidSearch("q", f"'q' is too long (at most {MAX_QUERY_LENGTH} characters).")
+    if not goal and not themes:
+        raise InvalidSearch("q", "Describe the reform you want ('q') or choose a theme.")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidSearch("limit", f"'limit' must be between 1 and {MAX_LIMIT}.")
+    parsed = parse(goal)
+    if goal and parsed.is_empty and not themes:
+        raise InvalidSearch("q", "The goal has no words we can search for.")
+    results = search_query(
+        SearchQuery(
+            text=goal,
+            words=parsed.words,
+            groups=parsed.groups,
+            themes=tuple(themes),
+            types=("casestudy", "commitment"),
+            page_size=RETRIEVE,
+            facets=False,
+            highlight=False,
+        )
+    )
+    peers = match_peers(reformer, results.hits, profiles, limit=limit)
+    return MatchResult(reformer, goal, tuple(themes), peers, notice=results.notice)

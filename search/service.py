@@ -1,0 +1,80 @@
+"""The search service: what views, the API and matching call.
+
+It parses the reformer's text with the theme thesaurus, validates filters,
+and asks whichever backend settings configured.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from search import thesaurus
+from search.backends import get_search_backend
+from search.backends.base import MAX_PAGE_SIZE, MAX_QUERY_LENGTH, SearchQuery, SearchResults
+
+
+class InvalidSearch(ValueError):
+    """A parameter a user sent cannot be used; `param` names it."""
+
+    def __init__(self, param: str, message: str):
+        self.param = param
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    query: SearchQuery
+    parsed: thesaurus.ParsedQuery
+    results: SearchResults
+
+
+def build_query(text: str = "", **filters) -> tuple[SearchQuery, thesaurus.ParsedQuery]:
+    text = (text or "").strip()
+    if len(text) > MAX_QUERY_LENGTH:
+        raise InvalidSearch(
+            "q", f"The search text is too long (at most {MAX_QUERY_LENGTH} characters)."
+        )
+    page = filters.pop("page", 1)
+    page_size = filters.pop("page_size", 20)
+    if not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise InvalidSearch("page_size", f"page_size must be between 1 and {MAX_PAGE_SIZE}.")
+    if page < 1 or page > 1000:
+        raise InvalidSearch("page", "page must be between 1 and 1000.")
+    parsed = thesaurus.parse(text)
+    query = SearchQuery(
+        text=searchable(text, parsed),
+        words=parsed.words,
+        groups=parsed.groups,
+        page=page,
+        page_size=page_size,
+        **{key: tuple(value) for key, value in filters.items() if key != "facets"},
+        **({"facets": filters["facets"]} if "facets" in filters else {}),
+    )
+    return query, parsed
+
+
+def searchable(text: str, parsed: thesaurus.ParsedQuery) -> str:
+    """The text for the backend: none when it has no words worth searching ("how do I").
+
+    A backend given text without parsed words searches it as plain words, stopwords
+    included; the thesaurus already dropped those, so both backends browse instead.
+    """
+    return "" if parsed.is_empty else text
+
+
+def search(text: str = "", **filters) -> SearchOutcome:
+    query, parsed = build_query(text, **filters)
+    return SearchOutcome(query, parsed, get_search_backend().search(query))
+
+
+def search_query(query: SearchQuery) -> SearchResults:
+    """Run a prepared query (with words/groups already parsed)."""
+    if not query.words and not query.groups and query.text:
+        parsed = thesaurus.parse(query.text)
+        query = replace(
+            query,
+            text=searchable(query.text, parsed),
+            words=parsed.words,
+            groups=parsed.groups,
+        )
+    return get_search_backend().search(query)

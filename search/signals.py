@@ -1,0 +1,39 @@
+"""Wire content changes to the index sync and the thesaurus cache."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from wagtail.signals import page_published, page_unpublished
+
+from casestudies.models import CaseStudyPage, Commitment, Theme
+from casestudies.signals import commitments_imported
+from search import sync, thesaurus
+
+
+def _page_published(sender, instance, **kwargs):
+    sync.schedule(instance)
+
+
+def _page_removed(sender, instance, **kwargs):
+    sync.schedule(instance, deleted=True)
+
+
+def _commitment_saved(sender, instance, **kwargs):
+    sync.schedule(instance)
+
+
+def _commitment_themes_changed(sender, instance, action, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"} and isinstance(instance, Commitment):
+        sync.schedule(instance)
+
+
+def connect():
+    page_published.connect(_page_published, sender=CaseStudyPage, dispatch_uid="search-pub")
+    page_unpublished.connect(_page_removed, sender=CaseStudyPage, dispatch_uid="search-unpub")
+    post_delete.connect(_page_removed, sender=CaseStudyPage, dispatch_uid="search-page-del")
+    post_save.connect(_commitment_saved, sender=Commitment, dispatch_uid="search-c-save")
+    post_delete.connect(_page_removed, sender=Commitment, dispatch_uid="search-c-del")
+    m2m_changed.connect(
+        _commitment_themes_changed, sender=Commitment.themes.through, dispatch_uid="search-c-m2m"
+    )
+    commitments_imported.connect(sync.reindex_all_commitments, dispatch_uid="search-import")
+    for signal in (post_save, post_delete):
+        signal.connect(thesaurus.invalidate, sender=Theme, dispatch_uid=f"thesaurus-{signal}")

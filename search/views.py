@@ -1,0 +1,186 @@
+"""Search pages and the JSON search API."""
+
+from __future__ import annotations
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from casestudies.models import Theme
+from search import params
+from search.backends.base import OUTCOMES
+from search.presenters import Labels, facets_json, hit_json
+from search.service import InvalidSearch, search
+
+PAGE_SIZE = 20
+
+
+def json_error(error: InvalidSearch, status=400) -> JsonResponse:
+    return JsonResponse({"error": str(error), "param": error.param}, status=status)
+
+
+class ResultsPage:
+    """Page links for results the backend returns one page at a time.
+
+    Offers the attributes of Django's Page that includes/pagination.html uses.
+    """
+
+    def __init__(self, number: int, total: int, page_size: int):
+        self.number = number
+        self.num_pages = max(1, -(-total // page_size))
+        self.paginator = self
+
+    def has_previous(self):
+        return self.number > 1
+
+    def has_next(self):
+        return self.number < self.num_pages
+
+    def previous_page_number(self):
+        return self.number - 1
+
+    def next_page_number(self):
+        return self.number + 1
+
+
+@require_GET
+def search_page(request):
+    try:
+        filters = params.search_filters(request.GET)
+    except InvalidSearch as error:
+        context = {"error": error, "q": request.GET.get("q", "")}
+        return render(request, "search/search.html", context, status=400)
+    outcome = search(page_size=PAGE_SIZE, **filters)
+    results = outcome.results
+    labels = Labels()
+    page_obj = ResultsPage(filters["page"], results.total, PAGE_SIZE)
+    active = {
+        "type": filters["types"],
+        "theme": filters["themes"],
+        "country": filters["countries"],
+        "region": filters["regions"],
+        "income_group": filters["income_groups"],
+        "outcome": filters["outcomes"],
+    }
+    facet_groups = [
+        {
+            "name": name,
+            "label": label,
+            "values": [
+                {
+                    "value": f.value,
+                    "label": labels.of(name, f.value),
+                    "count": f.count,
+                    "selected": f.value in active[name],
+                }
+                for f in results.facets.get(name, [])[:limit]
+            ],
+        }
+        for name, label, limit in (
+            ("type", "Type", 10),
+            ("outcome", "IRM outcome", 10),
+            ("theme", "Theme", 15),
+            ("region", "Region", 10),
+            ("income_group", "Income group", 10),
+            ("country", "Country", 15),
+        )
+    ]
+    suggestions = []
+    if not results.total:
+        suggestions = list(Theme.objects.filter(parent__isnull=True).order_by("name")[:8])
+    return render(
+        request,
+        "search/search.html",
+        {
+            "q": filters["text"],
+            "outcome": outcome,
+            "results": results,
+            "hits": results.hits,
+            "labels": labels,
+            "facet_groups": facet_groups,
+            "active_filters": any(active.values()),
+            "page_obj": page_obj,
+            "expanded": [group for group in outcome.parsed.groups],
+            "suggestions": suggestions,
+            "outcome_labels": OUTCOMES,
+        },
+    )
+
+
+@require_GET
+def search_api(request):
+    try:
+        filters = params.search_filters(request.GET)
+        page_size = params.integer(request.GET, "page_size", PAGE_SIZE, 1, 100)
+    except InvalidSearch as error:
+        return json_error(error)
+    outcome = search(page_size=page_size, **filters)
+    results = outcome.results
+    payload = {
+        "total": results.total,
+        "page": filters["page"],
+        "page_size": page_size,
+        "results": [hit_json(hit, request) for hit in results.hits],
+        "facets": facets_json(results, Labels()),
+        "expanded_terms": [list(group) for group in outcome.parsed.groups],
+    }
+    if results.notice:
+        payload["notice"] = results.notice
+    return JsonResponse(payload)
+
+
+@require_GET
+def match_api(request):
+    from search.peers import find_peers
+
+    try:
+        themes = params.themes(request.GET)
+        result = find_peers(
+            country=request.GET.get("country", ""),
+            goal=params.text(request.GET),
+            themes=themes,
+            limit=params.integer(request.GET, "limit", 10, 1, 50),
+        )
+    except InvalidSearch as error:
+        return json_error(error)
+    payload = {
+        "country": result.reformer.as_json(),
+        "goal": result.goal,
+        "themes": list(result.themes),
+        "peers": [peer.as_json() for peer in result.peers],
+        # Filled once fellowships and courses exist (learning app).
+        "fellowships": [],
+        "courses": [],
+        "method": "/peers/#how-it-works",
+    }
+    if result.notice:
+        payload["notice"] = result.notice
+    return JsonResponse(payload)
+
+
+@require_GET
+def peers_page(request):
+    from casestudies.models import Country
+    from search.peers import find_peers
+
+    context = {
+        "countries": Country.objects.order_by("name").only("iso3", "name"),
+        "themes": Theme.objects.order_by("name").only("slug", "name"),
+        "country": request.GET.get("country", "").strip().upper(),
+        "q": request.GET.get("q", "").strip(),
+        "theme": request.GET.get("theme", "").strip(),
+    }
+    if "country" not in request.GET and "q" not in request.GET:
+        return render(request, "search/peers.html", context)
+    try:
+        result = find_peers(
+            country=context["country"],
+            goal=params.text(request.GET),
+            themes=params.themes(request.GET),
+            limit=10,
+        )
+    except InvalidSearch as error:
+        context["error"] = error
+        return render(request, "search/peers.html", context, status=400)
+    context["result"] = result
+    return render(request, "search/peers.html", context)
