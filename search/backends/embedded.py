@@ -282,24 +282,46 @@ class EmbeddedBackend(SearchBackend):
                 params.append(True)
         return (" AND ".join(clauses) or "1=1"), params
 
-    def _base(self, query: SearchQuery) -> tuple[str, list, bool]:
-        """FROM ... WHERE ... of the matching documents, and whether text is involved."""
+    def _base(self, cursor, query: SearchQuery) -> tuple[str, list, bool]:
+        """FROM ... WHERE ... of the matching documents, and whether text is involved.
+
+        On SQLite the full-text matches are computed once into a temporary table: as a
+        subquery, SQLite would re-run the match for every filtered row and again for each
+        facet query (seconds instead of milliseconds at 10,000 documents).
+        """
         where, params = self._filters(query)
-        if self.text.clauses(query):
-            cte_sql, cte_params = self.text.cte(query)
+        if not self.text.clauses(query):
+            return f"FROM {DOCS} d WHERE {where}", params, False
+        cte_sql, cte_params = self.text.cte(query)
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS search_hits "
+                "(id INTEGER PRIMARY KEY, rel REAL, cov INTEGER)"
+            )
+            cursor.execute("DELETE FROM temp.search_hits")
+            cursor.execute(f"INSERT INTO temp.search_hits (id, rel, cov) {cte_sql}", cte_params)
+            # CROSS JOIN keeps the (small) hit table as the outer loop.
             return (
-                f"FROM {DOCS} d JOIN ({cte_sql}) t ON t.id = d.id WHERE {where}",
-                [*cte_params, *params],
+                f"FROM temp.search_hits t CROSS JOIN {DOCS} d ON d.id = t.id WHERE {where}",
+                params,
                 True,
             )
-        return f"FROM {DOCS} d WHERE {where}", params, False
+        return (
+            f"FROM {DOCS} d JOIN ({cte_sql}) t ON t.id = d.id WHERE {where}",
+            [*cte_params, *params],
+            True,
+        )
 
     def search(self, query: SearchQuery) -> SearchResults:
         if not query.words and not query.groups and query.text:
             # Unparsed text (a caller that skipped the service): plain words, no synonyms,
             # as the Elasticsearch backend does.
             query = replace(query, words=tuple(normalise(query.text).split()))
-        from_where, params, has_text = self._base(query)
+        with connection.cursor() as cursor:
+            return self._search(cursor, query)
+
+    def _search(self, cursor, query: SearchQuery) -> SearchResults:
+        from_where, params, has_text = self._base(cursor, query)
         if has_text:
             select = (
                 f"t.cov AS coverage, t.rel * (1 + {OUTCOME_WEIGHT} * d.outcome_strength) AS score"
@@ -315,16 +337,15 @@ class EmbeddedBackend(SearchBackend):
             f"d.complete, d.opened_government, d.implemented, d.details, {select}, "
             f"COUNT(*) OVER () AS total {from_where} ORDER BY {order} LIMIT %s OFFSET %s"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, query.page_size, query.offset])
-            rows = cursor.fetchall()
-            total = rows[0][-1] if rows else self._count(cursor, from_where, params)
-            ids = [row[0] for row in rows]
-            themes = self._themes_of(cursor, ids)
-            snippets = (
-                self._snippets(cursor, query, ids) if has_text and query.highlight and ids else {}
-            )
-            facets = self._facets(cursor, from_where, params) if query.facets else {}
+        cursor.execute(sql, [*params, query.page_size, query.offset])
+        rows = cursor.fetchall()
+        total = rows[0][-1] if rows else self._count(cursor, from_where, params)
+        ids = [row[0] for row in rows]
+        themes = self._themes_of(cursor, ids)
+        snippets = (
+            self._snippets(cursor, query, ids) if has_text and query.highlight and ids else {}
+        )
+        facets = self._facets(cursor, from_where, params) if query.facets else {}
         json_field = SearchDocument._meta.get_field("details")
         hits = []
         for row in rows:

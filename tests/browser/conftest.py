@@ -67,3 +67,23 @@ def _serialized_rollback_under_playwright(_serialized_db_contents, playwright):
 
     for alias, contents in _serialized_db_contents.items():
         connections[alias]._test_serialized_contents = contents
+
+
+@pytest.fixture
+def published_site():
+    """Page tree, real reference data, the published sample case studies, the search index."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from exchange.page_tree import ensure_page_tree
+
+    ensure_page_tree()
+    call_command("import_themes", verbosity=0)
+    call_command("import_countries", verbosity=0)
+    call_command("import_commitments", verbosity=0)
+    call_command("import_case_studies", settings.SAMPLE_CONTENT_DIR, publish=True, verbosity=0)
+    call_command("search_index", "rebuild", verbosity=0)
+
+
+def screenshot(page, artifacts_dir, name: str) -> None:
+    page.screenshot(path=str(artifacts_dir / name), full_page=True)

@@ -7,12 +7,10 @@ the session-wide `real_data` rows, so each test loads the data it needs itself.
 import re
 
 import pytest
-from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from exchange.page_tree import ensure_page_tree
+from tests.browser.conftest import screenshot
 
 pytestmark = [
     pytest.mark.browser,
@@ -22,20 +20,6 @@ pytestmark = [
 KENYA_ATI = re.compile(r"^Kenya.s Access to Information Act$")
 SECTION_HEADINGS = ["Context", "What was done", "Results"]
 PHONE = {"width": 375, "height": 800}
-
-
-@pytest.fixture
-def published_site():
-    """Page tree, real reference data and the published sample case studies."""
-    ensure_page_tree()
-    call_command("import_themes", verbosity=0)
-    call_command("import_countries", verbosity=0)
-    call_command("import_commitments", verbosity=0)
-    call_command("import_case_studies", settings.SAMPLE_CONTENT_DIR, publish=True, verbosity=0)
-
-
-def screenshot(page: Page, artifacts_dir, name: str) -> None:
-    page.screenshot(path=str(artifacts_dir / name), full_page=True)
 
 
 def open_kenya_case_study(page: Page, base_url: str) -> None:

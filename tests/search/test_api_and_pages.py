@@ -448,6 +448,10 @@ def test_the_theme_page_form_carries_the_theme(client, pages):
 # --- Query counts -----------------------------------------------------------------------
 
 
+# On SQLite the embedded backend gathers full-text hits in a temporary table once per
+# search (create if missing, empty, fill): three statements, whatever the result count.
+TEMP_TABLE_STATEMENTS = 3 if connection.vendor == "sqlite" else 0
+
 # (url, a question with few answers, one with many, what counts the answers, query bound)
 QUERY_BUDGETS = [
     ("/search/", {"q": "lobbying register"}, {"q": "information"}, "li.hit", 12),
@@ -490,7 +494,7 @@ def test_query_count_is_bounded_and_does_not_grow_with_results(
         small, large = count_queries(client, url, few), count_queries(client, url, many)
 
         assert small == large, url
-        with django_assert_max_num_queries(bound):
+        with django_assert_max_num_queries(bound + TEMP_TABLE_STATEMENTS):
             client.get(url, many)
 
 
