@@ -88,10 +88,16 @@ def reindex_all_commitments(**kwargs) -> None:
     if isinstance(get_search_backend(), FallbackSearch):
         from casestudies.models import Commitment
 
-        for identifier in Commitment.objects.values_list("identifier", flat=True):
-            PendingIndexUpdate.objects.update_or_create(
-                doc_id=f"commitment-{identifier}", defaults={"action": "index"}
-            )
+        PendingIndexUpdate.objects.bulk_create(
+            [
+                PendingIndexUpdate(doc_id=f"commitment-{identifier}", action="index")
+                for identifier in Commitment.objects.values_list("identifier", flat=True)
+            ],
+            update_conflicts=True,
+            unique_fields=["doc_id"],
+            update_fields=["action", "queued_at"],
+            batch_size=500,
+        )
         flush_pending_updates.enqueue()
 
 
