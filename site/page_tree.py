@@ -5,6 +5,7 @@ from wagtail.models import Page, Site
 
 from casestudies.models import CaseStudyIndexPage
 from exchange.models import HomePage
+from learning.models import CourseIndexPage
 
 HOME_INTRO = (
     "Find the countries that already did the reform you want, see what happened according "
@@ -14,7 +15,7 @@ HOME_INTRO = (
 
 @transaction.atomic
 def ensure_page_tree() -> HomePage:
-    """Create the home page and the case study index if missing; idempotent."""
+    """Create the home page and the case study and course indexes if missing; idempotent."""
     home = HomePage.objects.first()
     if home is None:
         root = Page.get_first_root_node()
@@ -51,4 +52,14 @@ def ensure_page_tree() -> HomePage:
             )
         )
         index.save_revision().publish()
+    if not CourseIndexPage.objects.exists():
+        courses = home.add_child(
+            instance=CourseIndexPage(
+                title="Courses",
+                slug="courses",
+                intro="Short courses built on the real experience of reformers: what worked, "
+                "what got in the way, and how the IRM rated it.",
+            )
+        )
+        courses.save_revision().publish()
     return home

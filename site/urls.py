@@ -12,6 +12,8 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     path("", include("casestudies.urls")),
     path("", include("search.urls")),
+    path("", include("learning.urls")),
+    path("accounts/", include("learning.accounts.urls")),
 ]
 
 if settings.DEBUG:

@@ -8,7 +8,7 @@ from exchange.page_tree import ensure_page_tree
 class Command(BaseCommand):
     help = (
         "Set up the page tree, import the real data (themes, World Bank countries, OGP "
-        "commitments), publish the sample case studies and build the search index. "
+        "commitments), publish the sample case studies and courses and build the search index. "
         "Safe to run again: it updates."
     )
 
@@ -20,6 +20,12 @@ class Command(BaseCommand):
         call_command("import_commitments", verbosity=verbosity)
         call_command(
             "import_case_studies", settings.SAMPLE_CONTENT_DIR, publish=True, verbosity=verbosity
+        )
+        call_command(
+            "import_courses",
+            settings.BASE_DIR / "learning" / "sample_content",
+            publish=True,
+            verbosity=verbosity,
         )
         call_command("search_index", "rebuild", verbosity=verbosity)
         if verbosity:

@@ -1,0 +1,171 @@
+"""Sign-up, log-in and resend forms, all keyed on the email address."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Q
+from django.views.decorators.debug import sensitive_variables
+
+User = get_user_model()
+
+# `username` holds the address, and Django's username column is 150 characters long.
+EMAIL_MAX_LENGTH = User._meta.get_field("username").max_length
+
+
+def normalise_email(value: str) -> str:
+    """Addresses compare case-insensitively everywhere, so they are stored lower-cased."""
+    return value.strip().lower()
+
+
+def email_taken(email: str) -> bool:
+    return User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists()
+
+
+def user_for_email(email: str):
+    """The account an address logs in to: a learner's username, or an editor's unique email."""
+    user = User.objects.filter(username__iexact=email).first()
+    if user is None:
+        matches = list(User.objects.filter(email__iexact=email)[:2])
+        user = matches[0] if len(matches) == 1 else None
+    return user
+
+
+def is_awaiting_verification(user) -> bool:
+    """Signed up but never verified: inactive and has never logged in.
+
+    An account that staff deactivated has logged in before, so it is not "awaiting
+    verification" and a verification link cannot reactivate it.
+    """
+    return not user.is_active and user.last_login is None
+
+
+class SignupForm(SetPasswordMixin, forms.Form):
+    name = forms.CharField(
+        label="Your name",
+        max_length=150,
+        help_text="As it should appear on your certificates.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label="Email address",
+        max_length=EMAIL_MAX_LENGTH,
+        help_text="You log in with it. We send a link to it to check it is yours.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password1, password2 = SetPasswordMixin.create_password_fields(
+        label1="Password", label2="Password again"
+    )
+
+    error_messages = {
+        **SetPasswordMixin.error_messages,
+        "duplicate": "An account with this email address already exists.",
+    }
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_email(self) -> str:
+        email = normalise_email(self.cleaned_data["email"])
+        if email_taken(email):
+            raise ValidationError(self.error_messages["duplicate"], code="duplicate")
+        return email
+
+    def clean(self):
+        self.validate_passwords()
+        # Checked against the would-be account, so a password like the address is refused.
+        candidate = User(
+            username=self.cleaned_data.get("email", ""),
+            email=self.cleaned_data.get("email", ""),
+            first_name=self.cleaned_data.get("name", ""),
+        )
+        self.validate_password_for_user(candidate, password_field_name="password1")
+        return self.cleaned_data
+
+    @property
+    def duplicate_email(self) -> bool:
+        return self.has_error("email", "duplicate")
+
+    def save(self):
+        """An inactive account: it can log in once its owner verifies the address.
+
+        The whole name goes in `first_name` (names do not split into first and last
+        everywhere), so `get_full_name()` returns it as typed.
+        """
+        email = self.cleaned_data["email"]
+        user = User(username=email, email=email, first_name=self.cleaned_data["name"])
+        user.is_active = False
+        return self.set_password_and_save(user)
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form with the email address as the login and clearer refusals."""
+
+    username = forms.EmailField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+    error_messages = {
+        "invalid_login": (
+            "That email address and password do not match an account. "
+            "Check both, or reset your password."
+        ),
+        "unverified": (
+            "Please verify your email address first: open the link in the email we sent you "
+            "when you signed up."
+        ),
+        "inactive": "This account has been closed. Contact us if you think this is a mistake.",
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        if self.initial.get("username"):
+            # The address is filled in (just verified): the password is what is left to type.
+            del self.fields["username"].widget.attrs["autofocus"]
+            self.fields["password"].widget.attrs["autofocus"] = True
+
+    @sensitive_variables("password")
+    def clean(self):
+        email = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if email is None or not password:
+            return self.cleaned_data
+        email = normalise_email(email)
+        account = user_for_email(email)
+        username = account.get_username() if account else email
+        self.user_cache = authenticate(self.request, username=username, password=password)
+        if self.user_cache is not None:
+            self.confirm_login_allowed(self.user_cache)
+            return self.cleaned_data
+        # Django refuses inactive accounts without checking the password; only someone who
+        # knows it learns that the account exists and is waiting for verification.
+        if account is not None and not account.is_active and account.check_password(password):
+            code = "unverified" if is_awaiting_verification(account) else "inactive"
+            raise ValidationError(self.error_messages[code], code=code)
+        raise self.get_invalid_login_error()
+
+    def get_invalid_login_error(self):
+        return ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+
+    @property
+    def needs_verification(self) -> bool:
+        return self.has_error(NON_FIELD_ERRORS, "unverified")
+
+
+class ResendVerificationForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def clean_email(self) -> str:
+        return normalise_email(self.cleaned_data["email"])
+
+    def account(self):
+        """The account waiting for verification at this address, if there is one."""
+        user = User.objects.filter(username__iexact=self.cleaned_data["email"]).first()
+        return user if user is not None and is_awaiting_verification(user) else None

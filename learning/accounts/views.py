@@ -1,0 +1,180 @@
+"""Learner account pages: sign up, verify, log in and out, reset a password, dashboard."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse, reverse_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from learning.accounts import tokens
+from learning.accounts.forms import (
+    LoginForm,
+    ResendVerificationForm,
+    SignupForm,
+    is_awaiting_verification,
+)
+from learning.progress import dashboard_for
+
+# One verification email per address per this many seconds, however often the forms are
+# posted: nobody can use the site to flood an inbox.
+RESEND_COOLDOWN_SECONDS = 60
+SIGNUP_EMAIL_SESSION_KEY = "accounts:signup-email"
+LOGIN_EMAIL_SESSION_KEY = "accounts:login-email"
+
+
+def _cooldown_key(email: str) -> str:
+    return "accounts:verification-sent:" + hashlib.sha256(email.encode()).hexdigest()
+
+
+def send_verification_email(request, user) -> bool:
+    """Email the account's verification link, unless one went to it moments ago."""
+    if not cache.add(_cooldown_key(user.email.lower()), 1, RESEND_COOLDOWN_SECONDS):
+        return False
+    link = request.build_absolute_uri(reverse("accounts:verify", args=[tokens.make_token(user)]))
+    context = {
+        "user": user,
+        "link": link,
+        "days": tokens.MAX_AGE.days,
+        "site_name": "Reform Exchange",
+    }
+    subject = render_to_string("accounts/emails/verification_subject.txt", context)
+    body = render_to_string("accounts/emails/verification_body.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [user.email])
+    return True
+
+
+@sensitive_post_parameters("password1", "password2")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:dashboard")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                user = form.save()
+        except IntegrityError:
+            # Someone signed up with the same address between validation and saving.
+            form.add_error("email", form.error_messages["duplicate"])
+        else:
+            send_verification_email(request, user)
+            request.session[SIGNUP_EMAIL_SESSION_KEY] = user.email
+            return redirect("accounts:signup_done")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+@never_cache
+def signup_done(request):
+    return render(
+        request,
+        "accounts/signup_done.html",
+        {
+            "email": request.session.get(SIGNUP_EMAIL_SESSION_KEY, ""),
+            "days": tokens.MAX_AGE.days,
+        },
+    )
+
+
+@never_cache
+def verify(request, token: str):
+    try:
+        user = tokens.check_token(token)
+    except tokens.InvalidToken:
+        return render(request, "accounts/verify_invalid.html", status=400)
+    except tokens.ExpiredToken as expired:
+        if not is_awaiting_verification(expired.user):
+            return _already_verified(request)
+        form = ResendVerificationForm(initial={"email": expired.user.email})
+        return render(
+            request,
+            "accounts/verify_expired.html",
+            {"form": form, "days": tokens.MAX_AGE.days},
+            status=410,
+        )
+    if not is_awaiting_verification(user):
+        return _already_verified(request)
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    messages.success(request, "Thank you: your email address is verified. You can now log in.")
+    request.session[LOGIN_EMAIL_SESSION_KEY] = user.email
+    return redirect("accounts:login")
+
+
+def _already_verified(request):
+    messages.info(request, "Your email address is already verified: log in below.")
+    return redirect("accounts:login")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def resend_verification(request):
+    """Always the same answer, so the form does not tell who has an account."""
+    form = ResendVerificationForm(request.POST or None, initial={"email": request.GET.get("email")})
+    if request.method == "POST" and form.is_valid():
+        user = form.account()
+        if user is not None:
+            send_verification_email(request, user)
+        messages.success(
+            request,
+            f"If an account at {form.cleaned_data['email']} is waiting for verification, we have "
+            "sent it a new link. Check your inbox (and spam folder) in a few minutes.",
+        )
+        return redirect("accounts:resend")
+    return render(
+        request, "accounts/resend_verification.html", {"form": form, "days": tokens.MAX_AGE.days}
+    )
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_initial(self):
+        # After verifying, the address is filled in: only the password is left to type.
+        return {"username": self.request.session.pop(LOGIN_EMAIL_SESSION_KEY, "")}
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST only (Django's default), so no link or image can log a learner out."""
+
+    next_page = reverse_lazy("accounts:logged_out")
+
+
+@never_cache
+def logged_out(request):
+    return render(request, "accounts/logged_out.html")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "registration/password_reset_email.html"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+@never_cache
+@login_required
+def dashboard(request):
+    entries = dashboard_for(request.user)
+    certificates = [entry.certificate for entry in entries if entry.certificate is not None]
+    return render(
+        request, "accounts/dashboard.html", {"entries": entries, "certificates": certificates}
+    )

@@ -1,0 +1,442 @@
+"""The learning service: enrolment, progress, quizzes and certificates.
+
+Views, the dashboard and importers call these functions rather than touching
+the progress models, so the rules live in one place:
+
+- lesson order is the page tree order, live pages only; progress is counted over
+  the lessons that are live now, so a lesson deleted or unpublished mid-course
+  neither blocks completion nor counts as done;
+- a quiz answer is right only when exactly the right choices are picked (a
+  partly right answer to a several-answer question is wrong);
+- a course is complete when every live lesson is done and every quiz in them is
+  passed; the certificate is issued once, the first time that is true.
+
+Bad input (a lesson of another course, a quiz that is not in the lesson, answers
+that are not in the quiz) raises a `ProgressError` with a message a learner can
+read, before anything is written.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from learning.models import (
+    Certificate,
+    CoursePage,
+    Enrollment,
+    LessonPage,
+    LessonProgress,
+    ModulePage,
+    QuizAttempt,
+    new_certificate_code,
+)
+
+
+class ProgressError(ValueError):
+    """A request the rules refuse; `str(error)` is a message for the learner."""
+
+
+class PrerequisitesMissing(ProgressError):
+    def __init__(self, missing: list[CoursePage]):
+        self.missing = list(missing)
+        titles = ", ".join(f"“{course.title}”" for course in self.missing)
+        super().__init__(f"Complete these courses before enrolling in this one: {titles}.")
+
+
+class LessonNotInCourse(ProgressError):
+    def __init__(self, lesson=None, course=None):
+        super().__init__("This lesson is not part of the course you are enrolled in.")
+
+
+class QuizNotFound(ProgressError):
+    def __init__(self, quiz_id=""):
+        super().__init__("This quiz is not part of this lesson. Reload the lesson and try again.")
+
+
+class InvalidAnswers(ProgressError):
+    """Answers that the quiz's own form could not have sent: nothing is recorded."""
+
+
+# --- Results --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    done: int
+    total: int
+    percent: int
+    next_lesson: LessonPage | None
+    quizzes_passed: bool
+    is_complete: bool
+    completed_lesson_ids: frozenset[int] = frozenset()
+    passed_quizzes: frozenset[tuple[int, str]] = frozenset()
+
+
+@dataclass(frozen=True)
+class ChoiceFeedback:
+    text: str
+    selected: bool
+    correct: bool
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    index: int
+    text: str
+    kind: str
+    correct: bool
+    answered: bool
+    explanation: str
+    choices: list[ChoiceFeedback]
+
+
+@dataclass(frozen=True)
+class QuizResult:
+    quiz_id: str
+    title: str
+    score: int
+    passed: bool
+    pass_mark: int
+    questions: list[QuestionResult]
+    attempt: QuizAttempt | None = None
+
+    @property
+    def correct_count(self) -> int:
+        return sum(1 for question in self.questions if question.correct)
+
+
+@dataclass(frozen=True)
+class DashboardEntry:
+    enrollment: Enrollment
+    progress: CourseProgress
+    certificate: Certificate | None = None
+
+    @property
+    def course(self) -> CoursePage:
+        return self.enrollment.course
+
+
+# --- Course structure -----------------------------------------------------------------
+
+
+def _outlines(courses) -> dict[int, list[tuple[ModulePage, list[LessonPage]]]]:
+    """Live modules with their live lessons, in tree order, for several courses at once."""
+    courses = list(courses)
+    outlines = {course.pk: [] for course in courses}
+    if not courses:
+        return outlines
+    by_path = {course.path: course.pk for course in courses}
+    steplen = CoursePage.steplen
+    in_courses = reduce(or_, (Q(path__startswith=course.path) for course in courses))
+    modules = ModulePage.objects.live().filter(in_courses).order_by("path")
+    module_lessons = {}
+    for module in modules:
+        course_pk = by_path.get(module.path[:-steplen])
+        if course_pk is not None:
+            module_lessons[module.path] = []
+            outlines[course_pk].append((module, module_lessons[module.path]))
+    lessons = LessonPage.objects.live().filter(in_courses).order_by("path")
+    for lesson in lessons:
+        siblings = module_lessons.get(lesson.path[:-steplen])
+        if siblings is not None:  # lessons under an unpublished module are not in the course
+            siblings.append(lesson)
+    return outlines
+
+
+def course_outline(course: CoursePage) -> list[tuple[ModulePage, list[LessonPage]]]:
+    """The course's live modules, each with its live lessons, in order (two queries)."""
+    return _outlines([course])[course.pk]
+
+
+def course_lessons(course: CoursePage) -> list[LessonPage]:
+    """The course's live lessons in reading order: module order, then lesson order."""
+    return [lesson for _, lessons in course_outline(course) for lesson in lessons]
+
+
+def lesson_in_course(lesson: LessonPage, course: CoursePage) -> bool:
+    return lesson.live and lesson.path.startswith(course.path) and lesson.depth == course.depth + 2
+
+
+def missing_prerequisites(user, course: CoursePage) -> list[CoursePage]:
+    """The live prerequisites of `course` that `user` has not completed."""
+    completed = Enrollment.objects.filter(user=user, completed_at__isnull=False).values("course_id")
+    # Queried through the database, not `course.prerequisites`, which may be an unsaved
+    # in-memory relation on a page that is being edited.
+    return list(
+        CoursePage.objects.filter(required_by=course, live=True)
+        .exclude(pk__in=completed)
+        .order_by("title")
+    )
+
+
+# --- Enrolment and progress -----------------------------------------------------------
+
+
+def enrol(user, course: CoursePage) -> Enrollment:
+    """Enrol `user`, or return their existing enrolment; refuse if prerequisites are missing."""
+    if not user.is_authenticated:
+        raise ProgressError("Log in to enrol in a course.")
+    existing = Enrollment.objects.filter(user=user, course=course).first()
+    if existing is not None:
+        return existing
+    missing = missing_prerequisites(user, course)
+    if missing:
+        raise PrerequisitesMissing(missing)
+    try:
+        with transaction.atomic():
+            return Enrollment.objects.create(user=user, course=course)
+    except IntegrityError:  # a second request enrolled them in the meantime
+        return Enrollment.objects.get(user=user, course=course)
+
+
+def _check_lesson(enrollment: Enrollment, lesson: LessonPage) -> None:
+    if not isinstance(lesson, LessonPage) or not lesson_in_course(lesson, enrollment.course):
+        raise LessonNotInCourse(lesson, enrollment.course)
+
+
+def complete_lesson(enrollment: Enrollment, lesson: LessonPage) -> LessonProgress:
+    """Mark a lesson done (once; doing it again changes nothing) and issue any certificate due."""
+    _check_lesson(enrollment, lesson)
+    progress, _ = LessonProgress.objects.get_or_create(enrollment=enrollment, lesson=lesson)
+    maybe_complete(enrollment)
+    return progress
+
+
+def _progress(lessons, done_ids, passed) -> CourseProgress:
+    total = len(lessons)
+    done_ids = frozenset(lesson.pk for lesson in lessons if lesson.pk in done_ids)
+    done = len(done_ids)
+    unpassed = [
+        lesson
+        for lesson in lessons
+        for quiz_id in lesson.quiz_ids()
+        if (lesson.pk, quiz_id) not in passed
+    ]
+    next_lesson = next((lesson for lesson in lessons if lesson.pk not in done_ids), None)
+    if next_lesson is None and unpassed:
+        next_lesson = unpassed[0]
+    return CourseProgress(
+        done=done,
+        total=total,
+        # Rounded down: 99.6 % is not "100 %" while a lesson is left.
+        percent=math.floor(100 * done / total) if total else 0,
+        next_lesson=next_lesson,
+        quizzes_passed=not unpassed,
+        is_complete=total > 0 and done == total and not unpassed,
+        completed_lesson_ids=done_ids,
+        passed_quizzes=frozenset(passed),
+    )
+
+
+def course_progress(enrollment: Enrollment, *, lessons=None) -> CourseProgress:
+    """Where a learner stands in a course, over its current live lessons.
+
+    `lessons` (from `course_lessons`) saves two queries when the caller has them.
+    """
+    if lessons is None:
+        lessons = course_lessons(enrollment.course)
+    done_ids = set(
+        LessonProgress.objects.filter(enrollment=enrollment).values_list("lesson_id", flat=True)
+    )
+    passed = set(
+        QuizAttempt.objects.filter(enrollment=enrollment, passed=True)
+        .values_list("lesson_id", "quiz_id")
+        .distinct()
+    )
+    return _progress(lessons, done_ids, passed)
+
+
+def certificate_of(enrollment: Enrollment) -> Certificate | None:
+    try:
+        return enrollment.certificate
+    except Certificate.DoesNotExist:
+        return None
+
+
+def learner_name(user) -> str:
+    return (user.get_full_name() or "").strip() or user.get_username()
+
+
+def maybe_complete(enrollment: Enrollment) -> Certificate | None:
+    """Issue the certificate when the course is complete; return it (or the one already issued)."""
+    existing = Certificate.objects.filter(enrollment=enrollment).first()
+    if existing is not None:
+        return existing
+    if not course_progress(enrollment).is_complete:
+        return None
+    with transaction.atomic():
+        # Lock the enrolment so two requests finishing the course issue one certificate.
+        locked = Enrollment.objects.select_for_update().select_related("user", "course")
+        enrollment_row = locked.get(pk=enrollment.pk)
+        existing = Certificate.objects.filter(enrollment=enrollment_row).first()
+        if existing is not None:
+            return existing
+        now = timezone.now()
+        for _ in range(5):
+            try:
+                with transaction.atomic():
+                    certificate = Certificate.objects.create(
+                        enrollment=enrollment_row,
+                        code=new_certificate_code(),
+                        learner_name=learner_name(enrollment_row.user),
+                        course_title=enrollment_row.course.title,
+                    )
+                break
+            except IntegrityError:
+                existing = Certificate.objects.filter(enrollment=enrollment_row).first()
+                if existing is not None:
+                    return existing
+        else:  # pragma: no cover - 31**16 codes: five collisions in a row do not happen
+            raise RuntimeError("could not find a free certificate code")
+        Enrollment.objects.filter(pk=enrollment_row.pk).update(completed_at=now)
+        enrollment.completed_at = now
+    return certificate
+
+
+# --- Quizzes --------------------------------------------------------------------------
+
+
+def _validated(quiz, answers) -> dict[str, list[int]]:
+    questions = list(quiz["questions"])
+    if not isinstance(answers, dict):
+        raise InvalidAnswers("These answers could not be read. Reload the lesson and try again.")
+    clean = {}
+    for key, picks in answers.items():
+        index = int(key) if isinstance(key, (str, int)) and str(key).isdigit() else -1
+        if not 0 <= index < len(questions):
+            raise InvalidAnswers(
+                "These answers are for a question that is not in this quiz. "
+                "Reload the lesson and try again."
+            )
+        question = questions[index]
+        if not isinstance(picks, (list, tuple)):
+            picks = [picks]
+        choices = set()
+        for pick in picks:
+            if isinstance(pick, bool) or not isinstance(pick, int):
+                raise InvalidAnswers(f"An answer to question {index + 1} could not be read.")
+            if not 0 <= pick < len(question["choices"]):
+                raise InvalidAnswers(
+                    f"An answer to question {index + 1} is not one of its choices. "
+                    "Reload the lesson and try again."
+                )
+            choices.add(pick)
+        if question["kind"] == "single" and len(choices) > 1:
+            raise InvalidAnswers(f"Question {index + 1} takes one answer only.")
+        clean[str(index)] = sorted(choices)
+    return clean
+
+
+def score_quiz(quiz_id: str, quiz, answers: dict[str, list[int]]) -> QuizResult:
+    """Mark validated answers against a quiz (no database access)."""
+    questions = []
+    for index, question in enumerate(quiz["questions"]):
+        picked = set(answers.get(str(index), []))
+        right = {i for i, choice in enumerate(question["choices"]) if choice["correct"]}
+        questions.append(
+            QuestionResult(
+                index=index,
+                text=question["text"],
+                kind=question["kind"],
+                correct=bool(right) and picked == right,
+                answered=bool(picked),
+                explanation=question["explanation"],
+                choices=[
+                    ChoiceFeedback(text=choice["text"], selected=i in picked, correct=i in right)
+                    for i, choice in enumerate(question["choices"])
+                ],
+            )
+        )
+    total = len(questions)
+    score = round(100 * sum(q.correct for q in questions) / total) if total else 0
+    return QuizResult(
+        quiz_id=quiz_id,
+        title=quiz["title"],
+        score=score,
+        passed=score >= quiz["pass_mark"],
+        pass_mark=quiz["pass_mark"],
+        questions=questions,
+    )
+
+
+def find_quiz(lesson: LessonPage, quiz_id: str):
+    for block_id, quiz in lesson.quizzes():
+        if block_id == quiz_id:
+            return quiz
+    raise QuizNotFound(quiz_id)
+
+
+def submit_quiz(
+    enrollment: Enrollment, lesson: LessonPage, quiz_id: str, answers: dict[str, list[int]]
+) -> QuizResult:
+    """Record an attempt and return per-question feedback; every attempt is kept."""
+    _check_lesson(enrollment, lesson)
+    quiz = find_quiz(lesson, quiz_id)
+    clean = _validated(quiz, answers)
+    result = score_quiz(quiz_id, quiz, clean)
+    attempt = QuizAttempt.objects.create(
+        enrollment=enrollment,
+        lesson=lesson,
+        quiz_id=quiz_id,
+        answers=clean,
+        score=result.score,
+        passed=result.passed,
+    )
+    maybe_complete(enrollment)
+    return QuizResult(**{**result.__dict__, "attempt": attempt})
+
+
+def result_of(attempt: QuizAttempt, quiz) -> QuizResult:
+    """Feedback for a recorded attempt, marked against the quiz as it is now."""
+    try:
+        answers = _validated(quiz, attempt.answers)
+    except InvalidAnswers:  # the editor removed a question or choice since
+        answers = {}
+    result = score_quiz(attempt.quiz_id, quiz, answers)
+    return QuizResult(**{**result.__dict__, "attempt": attempt})
+
+
+# --- Dashboard ------------------------------------------------------------------------
+
+
+def dashboard_for(user) -> list[DashboardEntry]:
+    """Every enrolment of `user` with progress and certificate, in five queries at most."""
+    enrollments = list(
+        Enrollment.objects.filter(user=user)
+        .select_related("course", "certificate")
+        .order_by("-enrolled_at", "-pk")
+    )
+    if not enrollments:
+        return []
+    outlines = _outlines({e.course_id: e.course for e in enrollments}.values())
+    done = defaultdict(set)
+    for enrollment_id, lesson_id in LessonProgress.objects.filter(
+        enrollment__in=enrollments
+    ).values_list("enrollment_id", "lesson_id"):
+        done[enrollment_id].add(lesson_id)
+    passed = defaultdict(set)
+    for enrollment_id, lesson_id, quiz_id in (
+        QuizAttempt.objects.filter(enrollment__in=enrollments, passed=True)
+        .values_list("enrollment_id", "lesson_id", "quiz_id")
+        .distinct()
+    ):
+        passed[enrollment_id].add((lesson_id, quiz_id))
+    entries = []
+    for enrollment in enrollments:
+        lessons = [lesson for _, ls in outlines[enrollment.course_id] for lesson in ls]
+        entries.append(
+            DashboardEntry(
+                enrollment=enrollment,
+                progress=_progress(lessons, done[enrollment.pk], passed[enrollment.pk]),
+                certificate=certificate_of(enrollment),
+            )
+        )
+    return entries
