@@ -1,10 +1,14 @@
-"""The course figures report in the admin's Reports menu."""
+"""Course figures (aggregate) and learner records (individual) in the admin's Reports menu."""
 
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from learning import reports
+from learning.models import Enrollment
 
 
 @hooks.register("register_admin_urls")
@@ -29,4 +33,60 @@ class CourseReportMenuItem(MenuItem):
 def register_course_report_menu_item():
     return CourseReportMenuItem(
         "Course figures", reverse("learning_course_report"), icon_name="table", order=700
+    )
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Records are looked at, never edited by hand: progress comes from the learner."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return "view" in actions and self.user_has_permission(user, "view")
+
+
+class EnrollmentViewSet(ModelViewSet):
+    """Individual learners' records, read-only, for staff given `view_enrollment`.
+
+    Learners' progress is personal data: no group gets this permission by default
+    (Editors and Moderators see the aggregate report); a superuser grants it to the
+    people who support learners.
+    """
+
+    model = Enrollment
+    icon = "user"
+    menu_label = "Learner records"
+    menu_order = 710
+    add_to_admin_menu = False
+    inspect_view_enabled = True
+    list_display = ["user", "course", "enrolled_at", "completed_at"]
+    list_filter = ["course", "completed_at"]
+    search_fields = ["user__email", "user__first_name", "user__last_name"]
+    list_export = ["user", "course", "enrolled_at", "completed_at"]
+    form_fields = ["completed_at"]  # required by the viewset; editing is refused below
+    search_backend_name = None
+
+    def get_queryset(self, request):
+        return Enrollment.objects.select_related("user", "course")
+
+
+register_permission_policy(Enrollment, ReadOnlyPermissionPolicy(Enrollment))
+enrollment_viewset = EnrollmentViewSet("learner_records")
+
+
+@hooks.register("register_admin_viewset")
+def register_enrollment_viewset():
+    return enrollment_viewset
+
+
+class LearnerRecordsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("learning.view_enrollment")
+
+
+@hooks.register("register_reports_menu_item")
+def register_learner_records_menu_item():
+    return LearnerRecordsMenuItem(
+        "Learner records", reverse("learner_records:index"), icon_name="user", order=710
     )
