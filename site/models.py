@@ -66,7 +66,16 @@ class HomePage(Page):
         if ids:
             by_id = {page.pk: page for page in pages.filter(pk__in=ids)}
             return [by_id[pk] for pk in ids if pk in by_id]
-        return list(pages.order_by("-first_published_at")[:3])
+        # Without a choice, the newest from three different countries: a first visit
+        # should show the breadth of peers, not three reforms of one country.
+        featured, countries = [], set()
+        for page in pages.order_by("-first_published_at")[:12]:
+            if page.country_id not in countries:
+                featured.append(page)
+                countries.add(page.country_id)
+            if len(featured) == 3:
+                break
+        return featured
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

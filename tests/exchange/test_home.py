@@ -63,11 +63,22 @@ def test_home_page_shows_headline_figures_from_the_real_irm_data(demo_site, clie
     assert f"({assessed.count()} commitments)" in response.text
 
 
-def test_home_page_features_the_newest_case_studies_by_default(demo_site, client):
+def test_home_page_features_the_newest_case_studies_from_three_countries_by_default(
+    demo_site, client
+):
     html = soup(client.get("/"))
 
-    newest = CaseStudyPage.objects.live().order_by("-first_published_at")[:3]
-    assert featured_titles(html) == [page.title for page in newest]
+    expected, countries = [], set()
+    for page in CaseStudyPage.objects.live().order_by("-first_published_at"):
+        if page.country_id not in countries and len(expected) < 3:
+            expected.append(page.title)
+            countries.add(page.country_id)
+    titles = featured_titles(html)
+    assert titles == expected
+    featured_countries = CaseStudyPage.objects.filter(title__in=titles).values_list(
+        "country", flat=True
+    )
+    assert len(set(featured_countries)) == 3
 
 
 def test_home_page_features_the_case_studies_editors_chose_in_their_order(demo_site, client):
