@@ -131,6 +131,28 @@ def from_case_study(page) -> IndexDocument:
     )
 
 
+def from_course(page) -> IndexDocument:
+    """`page` is a live CoursePage with `themes` loaded. Courses belong to no country."""
+    return IndexDocument(
+        doc_id=f"course-{page.pk}",
+        type="course",
+        title=page.title,
+        url=page.url or "",
+        body=_plain(page.outcomes),
+        summary=page.summary,
+        themes=tuple(theme.slug for theme in page.themes.all()),
+        details={"level": page.level, "duration_hours": page.duration_hours},
+    )
+
+
+def course_documents() -> Iterator[IndexDocument]:
+    from learning.models import CoursePage
+
+    pages = CoursePage.objects.live().public().prefetch_related("themes").order_by("pk")
+    for page in pages:
+        yield from_course(page)
+
+
 def commitment_documents() -> Iterator[IndexDocument]:
     from casestudies.models import Commitment
 
@@ -157,9 +179,15 @@ def all_documents() -> Iterator[IndexDocument]:
     """Everything searchable, straight from the database (the source of truth)."""
     yield from case_study_documents()
     yield from commitment_documents()
+    yield from course_documents()
 
 
 def count_documents() -> int:
     from casestudies.models import CaseStudyPage, Commitment
+    from learning.models import CoursePage
 
-    return CaseStudyPage.objects.live().public().count() + Commitment.objects.count()
+    return (
+        CaseStudyPage.objects.live().public().count()
+        + Commitment.objects.count()
+        + CoursePage.objects.live().public().count()
+    )

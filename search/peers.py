@@ -28,6 +28,29 @@ class MatchResult:
     themes: tuple[str, ...]
     peers: list[PeerMatch]
     notice: str = ""
+    # Next steps: courses on the themes the goal names (chosen or found by the thesaurus).
+    courses: tuple = ()
+
+
+MAX_COURSES = 5
+
+
+def courses_on(theme_slugs) -> list:
+    """Live courses on any of these themes, most specific first (fewest themes)."""
+    from django.db.models import Count
+
+    from learning.models import CoursePage
+
+    if not theme_slugs:
+        return []
+    return list(
+        CoursePage.objects.live()
+        .public()
+        .filter(themes__slug__in=theme_slugs)
+        .annotate(theme_count=Count("themes", distinct=True))
+        .order_by("theme_count", "title")
+        .distinct()[:MAX_COURSES]
+    )
 
 
 def country_profiles() -> dict[str, CountryProfile]:
@@ -84,4 +107,12 @@ def find_peers(country: str, goal: str = "", themes=(), limit: int = 10) -> Matc
         )
     )
     peers = match_peers(reformer, results.hits, profiles, limit=limit)
-    return MatchResult(reformer, goal, tuple(themes), peers, notice=results.notice)
+    named_themes = tuple(dict.fromkeys([*themes, *parsed.themes]))
+    return MatchResult(
+        reformer,
+        goal,
+        tuple(themes),
+        peers,
+        notice=results.notice,
+        courses=tuple(courses_on(named_themes)),
+    )

@@ -26,9 +26,13 @@ def _commitment_themes_changed(sender, instance, action, **kwargs):
 
 
 def connect():
-    page_published.connect(_page_published, sender=CaseStudyPage, dispatch_uid="search-pub")
-    page_unpublished.connect(_page_removed, sender=CaseStudyPage, dispatch_uid="search-unpub")
-    post_delete.connect(_page_removed, sender=CaseStudyPage, dispatch_uid="search-page-del")
+    from learning.models import CoursePage
+
+    for page_type in (CaseStudyPage, CoursePage):
+        name = page_type.__name__
+        page_published.connect(_page_published, sender=page_type, dispatch_uid=f"pub-{name}")
+        page_unpublished.connect(_page_removed, sender=page_type, dispatch_uid=f"unpub-{name}")
+        post_delete.connect(_page_removed, sender=page_type, dispatch_uid=f"del-{name}")
     post_save.connect(_commitment_saved, sender=Commitment, dispatch_uid="search-c-save")
     post_delete.connect(_page_removed, sender=Commitment, dispatch_uid="search-c-del")
     m2m_changed.connect(

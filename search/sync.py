@@ -26,9 +26,12 @@ logger = logging.getLogger("search")
 
 def document_id_for(instance) -> str | None:
     from casestudies.models import CaseStudyPage, Commitment
+    from learning.models import CoursePage
 
     if isinstance(instance, CaseStudyPage):
         return f"casestudy-{instance.pk}"
+    if isinstance(instance, CoursePage):
+        return f"course-{instance.pk}"
     if isinstance(instance, Commitment):
         return f"commitment-{instance.identifier}"
     return None
@@ -37,7 +40,17 @@ def document_id_for(instance) -> str | None:
 def document_for(instance):
     """The index document for a live object, or None when it should not be searchable."""
     from casestudies.models import CaseStudyPage, Commitment
+    from learning.models import CoursePage
 
+    if isinstance(instance, CoursePage):
+        course = (
+            CoursePage.objects.live()
+            .public()
+            .prefetch_related("themes")
+            .filter(pk=instance.pk)
+            .first()
+        )
+        return documents.from_course(course) if course else None
     if isinstance(instance, CaseStudyPage):
         page = (
             CaseStudyPage.objects.live()
@@ -103,10 +116,13 @@ def reindex_all_commitments(**kwargs) -> None:
 
 def _instance_for(doc_id: str):
     from casestudies.models import CaseStudyPage, Commitment
+    from learning.models import CoursePage
 
     kind, _, key = doc_id.partition("-")
     if kind == "casestudy":
         return CaseStudyPage.objects.filter(pk=key).first()
+    if kind == "course":
+        return CoursePage.objects.filter(pk=key).first()
     if kind == "commitment":
         return Commitment.objects.filter(identifier=key).first()
     return None

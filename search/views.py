@@ -129,6 +129,16 @@ def search_api(request):
     return JsonResponse(payload)
 
 
+def course_json(course, request) -> dict:
+    return {
+        "title": course.title,
+        "url": request.build_absolute_uri(course.url),
+        "level": course.level,
+        "duration_hours": course.duration_hours,
+        "summary": course.summary,
+    }
+
+
 @require_GET
 def match_api(request):
     from search.peers import find_peers
@@ -148,9 +158,9 @@ def match_api(request):
         "goal": result.goal,
         "themes": list(result.themes),
         "peers": [peer.as_json() for peer in result.peers],
-        # Filled once fellowships and courses exist (learning app).
+        # Filled once fellowships exist (learning app).
         "fellowships": [],
-        "courses": [],
+        "courses": [course_json(course, request) for course in result.courses],
         "method": "/peers/#how-it-works",
     }
     if result.notice:

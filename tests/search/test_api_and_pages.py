@@ -467,14 +467,14 @@ QUERY_BUDGETS = [
         {"country": "ZMB", "q": "lobbying"},
         {"country": "ZMB", "q": "open data"},
         "li.peer",
-        4,
+        6,  # + courses on the themes the goal names (view restrictions, courses)
     ),
     (
         MATCH_API,
         {"country": "ZMB", "q": "lobbying"},
         {"country": "ZMB", "q": "open data"},
         "peers",
-        2,
+        4,  # + courses on the themes the goal names (view restrictions, courses)
     ),
 ]
 
