@@ -5,10 +5,12 @@ course importer writes; `quiz_block(...)` builds a quiz with a fixed block id
 so tests can post to `quiz/<id>/`.
 """
 
+import datetime as dt
 import uuid
 
 import factory
 import wagtail_factories
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from learning.models import (
@@ -17,6 +19,7 @@ from learning.models import (
     CourseLevel,
     CoursePage,
     Enrollment,
+    FellowshipPage,
     LessonPage,
     LessonProgress,
     ModulePage,
@@ -86,6 +89,34 @@ class CoursePageFactory(wagtail_factories.PageFactory):
     def prerequisites(self, create, extracted, **kwargs):
         if extracted:
             self.prerequisites.set(extracted)
+            if create:
+                self.save()
+
+
+class FellowshipPageFactory(wagtail_factories.PageFactory):
+    """An open fellowship (deadline a year ahead) hosted in the country given."""
+
+    class Meta:
+        model = FellowshipPage
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Fellowship {n}: learning from a peer register")
+    summary = factory.Faker("sentence", nb_words=16)
+    host_institution = "Companies House"
+    duration_weeks = 4
+    start_date = factory.LazyFunction(lambda: (timezone.now() + dt.timedelta(days=400)).date())
+    end_date = factory.LazyFunction(lambda: (timezone.now() + dt.timedelta(days=428)).date())
+    application_deadline = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=365))
+    eligibility = "- You lead a reform on this theme."
+    what_you_will_do = "- Work alongside the team that did it."
+    criteria = factory.LazyFunction(
+        lambda: [("criterion", "Relevance of the reform"), ("criterion", "Ability to apply it")]
+    )
+
+    @factory.post_generation
+    def themes(self, create, extracted, **kwargs):
+        if extracted:
+            self.themes.set(extracted)
             if create:
                 self.save()
 

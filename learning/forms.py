@@ -1,10 +1,11 @@
-"""The course listing's filters, kept in the URL (`?theme=<slug>&level=<level>`)."""
+"""Public forms: listing filters kept in the URL, the fellowship application, scoring."""
 
 from django import forms
 from django.core.paginator import Paginator
 
-from casestudies.models import Theme
-from learning.models import CourseLevel
+from casestudies.models import Country, Theme
+from learning.models import CourseLevel, FellowshipApplication, FellowshipStatus
+from learning.models.fellowships import MOTIVATION_MAX
 
 
 class CourseFilterForm(forms.Form):
@@ -38,3 +39,139 @@ class CourseFilterForm(forms.Form):
     @staticmethod
     def paginate(courses, per_page, number):
         return Paginator(courses, per_page).get_page(number)
+
+
+class FellowshipFilterForm(forms.Form):
+    """The fellowship listing's filters: `?theme=&country=<iso3>&region=&status=`."""
+
+    theme = forms.ChoiceField(required=False, label="Theme")
+    country = forms.ChoiceField(required=False, label="Host country")
+    region = forms.ChoiceField(required=False, label="Region")
+    status = forms.ChoiceField(
+        required=False,
+        label="Status",
+        choices=[("", "Open and closed"), *FellowshipStatus.choices],
+    )
+
+    def __init__(self, data=None, *, fellowships):
+        super().__init__(data or None)
+        # Only values some live fellowship has: a filter that can only return nothing is noise.
+        pks = fellowships.values("pk")
+        themes = (
+            Theme.objects.filter(fellowships__in=pks)
+            .distinct()
+            .order_by("name")
+            .values_list("slug", "name")
+        )
+        countries = Country.objects.filter(hosted_fellowships__in=pks).distinct().order_by("name")
+        self.fields["theme"].choices = [("", "Any theme"), *themes]
+        self.fields["country"].choices = [
+            ("", "Any country"),
+            *countries.values_list("iso3", "name"),
+        ]
+        regions = sorted(set(countries.values_list("region", flat=True)) - {""})
+        self.fields["region"].choices = [("", "Any region"), *((r, r) for r in regions)]
+
+    def filter(self, fellowships, now):
+        if not self.is_bound:
+            return fellowships
+        self.is_valid()  # invalid values are reported on the form and ignored
+        cleaned = getattr(self, "cleaned_data", {})
+        if cleaned.get("theme"):
+            fellowships = fellowships.filter(themes__slug=cleaned["theme"])
+        if cleaned.get("country"):
+            fellowships = fellowships.filter(host_country__iso3=cleaned["country"])
+        if cleaned.get("region"):
+            fellowships = fellowships.filter(host_country__region=cleaned["region"])
+        if cleaned.get("status") == FellowshipStatus.OPEN:
+            fellowships = fellowships.filter(application_deadline__gt=now)
+        elif cleaned.get("status") == FellowshipStatus.CLOSED:
+            fellowships = fellowships.filter(application_deadline__lte=now)
+        return fellowships
+
+    paginate = staticmethod(CourseFilterForm.paginate)
+
+
+class FellowshipApplicationForm(forms.ModelForm):
+    class Meta:
+        model = FellowshipApplication
+        fields = [
+            "name",
+            "email",
+            "country",
+            "institution",
+            "role",
+            "reform",
+            "motivation",
+            "consent_to_share",
+        ]
+        labels = {"country": "Your country", "institution": "Your institution"}
+        help_texts = {
+            "motivation": f"Why this placement, and what you will do with what you learn "
+            f"(at most {MOTIVATION_MAX} characters).",
+        }
+        widgets = {"motivation": forms.Textarea(attrs={"rows": 8})}
+
+    error_messages = {
+        "duplicate": "You have already applied to this fellowship with this email address. "
+        "We will write to you about your application.",
+    }
+
+    def __init__(self, *args, fellowship, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fellowship = fellowship
+        self.fields["consent_to_share"].required = True
+        self.fields["consent_to_share"].error_messages["required"] = (
+            "Please agree to share your application with the host: they take part in choosing."
+        )
+        self.fields["country"].empty_label = "Choose your country"
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if FellowshipApplication.objects.filter(
+            fellowship=self.fellowship, email__iexact=email
+        ).exists():
+            raise forms.ValidationError(self.error_messages["duplicate"], code="duplicate")
+        return email
+
+    def save(self, commit=True):
+        self.instance.fellowship = self.fellowship
+        self.instance.fellowship_title = self.fellowship.title
+        return super().save(commit)
+
+
+class ApplicationScoreForm(forms.Form):
+    """One score (1 to 5) and a note per criterion of the application's fellowship."""
+
+    SCORES = [("", "Not scored"), *((str(n), str(n)) for n in range(1, 6))]
+
+    def __init__(self, *args, criteria, initial_scores, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for position, criterion in enumerate(criteria):
+            existing = initial_scores.get(criterion)
+            self.fields[f"score_{position}"] = forms.TypedChoiceField(
+                label=criterion,
+                choices=self.SCORES,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=existing.score if existing else "",
+            )
+            self.fields[f"notes_{position}"] = forms.CharField(
+                label=f"Notes on “{criterion}”",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=existing.notes if existing else "",
+            )
+
+    def scores(self):
+        """(criterion, score or None, notes) for every criterion."""
+        return [
+            (
+                criterion,
+                self.cleaned_data.get(f"score_{position}"),
+                self.cleaned_data.get(f"notes_{position}", ""),
+            )
+            for position, criterion in enumerate(self.criteria)
+        ]

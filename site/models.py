@@ -51,7 +51,11 @@ class HomePage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("featured")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["casestudies.CaseStudyIndexPage", "learning.CourseIndexPage"]
+    subpage_types = [
+        "casestudies.CaseStudyIndexPage",
+        "learning.CourseIndexPage",
+        "learning.FellowshipIndexPage",
+    ]
     max_count = 1
 
     def featured_case_studies(self):

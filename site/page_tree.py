@@ -5,7 +5,7 @@ from wagtail.models import Page, Site
 
 from casestudies.models import CaseStudyIndexPage
 from exchange.models import HomePage
-from learning.models import CourseIndexPage
+from learning.models import CourseIndexPage, FellowshipIndexPage
 
 HOME_INTRO = (
     "Find the countries that already did the reform you want, see what happened according "
@@ -15,7 +15,10 @@ HOME_INTRO = (
 
 @transaction.atomic
 def ensure_page_tree() -> HomePage:
-    """Create the home page and the case study and course indexes if missing; idempotent."""
+    """Create the home page and the case study, course and fellowship indexes if missing.
+
+    Idempotent.
+    """
     home = HomePage.objects.first()
     if home is None:
         root = Page.get_first_root_node()
@@ -62,4 +65,14 @@ def ensure_page_tree() -> HomePage:
             )
         )
         courses.save_revision().publish()
+    if not FellowshipIndexPage.objects.exists():
+        fellowships = home.add_child(
+            instance=FellowshipIndexPage(
+                title="Fellowships",
+                slug="fellowships",
+                intro="Placements with a host institution that did the reform you are working "
+                "on: weeks of working alongside the people who made it happen.",
+            )
+        )
+        fellowships.save_revision().publish()
     return home

@@ -1,3 +1,11 @@
+from learning.models.fellowships import (
+    ApplicationScore,
+    ApplicationStatus,
+    FellowshipApplication,
+    FellowshipIndexPage,
+    FellowshipPage,
+    FellowshipStatus,
+)
 from learning.models.pages import (
     CourseIndexPage,
     CourseLevel,
@@ -14,11 +22,17 @@ from learning.models.progress import (
 )
 
 __all__ = [
+    "ApplicationScore",
+    "ApplicationStatus",
     "Certificate",
     "CourseIndexPage",
     "CourseLevel",
     "CoursePage",
     "Enrollment",
+    "FellowshipApplication",
+    "FellowshipIndexPage",
+    "FellowshipPage",
+    "FellowshipStatus",
     "LessonPage",
     "LessonProgress",
     "ModulePage",

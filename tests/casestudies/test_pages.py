@@ -436,7 +436,7 @@ def test_page_api_lists_published_pages_only(demo_site, case_study_index, client
     assert "A draft nobody should see" not in titles
     assert KENYA in titles
     assert data["meta"]["total_count"] == Page.objects.live().public().exclude(depth=1).count()
-    assert data["meta"]["total_count"] == 19  # home, the two indexes, the 16 sample case studies
+    assert data["meta"]["total_count"] == 20  # home, the three indexes, the 16 case studies
 
 
 def test_page_api_filters_case_studies_by_type(demo_site, client):

@@ -8,8 +8,8 @@ from exchange.page_tree import ensure_page_tree
 class Command(BaseCommand):
     help = (
         "Set up the page tree, import the real data (themes, World Bank countries, OGP "
-        "commitments), publish the sample case studies and courses and build the search index. "
-        "Safe to run again: it updates."
+        "commitments), publish the sample case studies, courses and fellowships and build the "
+        "search index. Safe to run again: it updates."
     )
 
     def handle(self, *args, **options):
@@ -24,6 +24,12 @@ class Command(BaseCommand):
         call_command(
             "import_courses",
             settings.BASE_DIR / "learning" / "sample_content",
+            publish=True,
+            verbosity=verbosity,
+        )
+        call_command(
+            "import_fellowships",
+            settings.BASE_DIR / "learning" / "sample_content" / "fellowships" / "fellowships.yaml",
             publish=True,
             verbosity=verbosity,
         )

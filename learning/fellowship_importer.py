@@ -1,0 +1,234 @@
+"""Import fellowships from a YAML file: a list of fellowships under `fellowships:`.
+
+Every entry is validated first and each problem is reported as `file:line:
+reason`; if any entry is bad, nothing is written. Fellowships are matched on
+their slug under the fellowship index, so importing again updates them (a new
+revision only where something changed) instead of duplicating them.
+
+Deadlines are fixed moments with a time zone (`2027-03-31T23:59:00+00:00`), never
+relative to the import: the same file gives the same open/closed states to everyone.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+from django.utils.text import slugify
+
+from casestudies.importers.base import ImportFailed, ImportResult, Problem
+from casestudies.models import Country, Theme
+from exchange.page_tree import ensure_page_tree
+from learning.importers import _Loader, _Mapping, _Sequence
+from learning.models import FellowshipIndexPage, FellowshipPage
+
+REQUIRED = {
+    "slug",
+    "title",
+    "summary",
+    "host_country",
+    "host_institution",
+    "themes",
+    "duration_weeks",
+    "start_date",
+    "end_date",
+    "application_deadline",
+    "eligibility",
+    "what_you_will_do",
+    "criteria",
+}
+KEYS = REQUIRED | {"sample"}
+TEXT_MAX = {
+    "title": 255,
+    "summary": 500,
+    "host_institution": 255,
+    "slug": 255,
+}
+
+
+@dataclass
+class FellowshipDraft:
+    slug: str
+    fields: dict
+    theme_ids: list[int]
+
+
+def _as_date(value):
+    if isinstance(value, dt.datetime):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _as_aware_datetime(value):
+    if not isinstance(value, dt.datetime):
+        try:
+            value = dt.datetime.fromisoformat(str(value))
+        except ValueError:
+            return None
+    return value if value.tzinfo is not None else None
+
+
+def validate(path: Path) -> tuple[list[FellowshipDraft], list[Problem]]:
+    source = path.name
+    problems: list[Problem] = []
+
+    def problem(line, reason):
+        problems.append(Problem(source, line, reason))
+
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        mark = getattr(error, "problem_mark", None)
+        problem(mark.line + 1 if mark else 1, f"not valid YAML: {error}")
+        return [], problems
+    if not isinstance(data, _Mapping) or not isinstance(data.get("fellowships"), _Sequence):
+        problem(1, "expected a mapping with a `fellowships:` list")
+        return [], problems
+
+    countries = dict(Country.objects.values_list("iso3", "pk"))
+    themes = dict(Theme.objects.values_list("slug", "pk"))
+    drafts, seen = [], {}
+    for position, entry in enumerate(data["fellowships"]):
+        line = data["fellowships"].line_at(position)
+        if not isinstance(entry, _Mapping):
+            problem(line, "each fellowship must be a mapping of keys to values")
+            continue
+        before = len(problems)
+        for key, key_line in entry.duplicates:
+            problem(key_line, f"`{key}` is given twice")
+        for key in sorted(set(entry) - KEYS, key=str):
+            problem(entry.line_of(key), f"unknown key `{key}` (expected one of {sorted(KEYS)})")
+        for key in sorted(REQUIRED - set(entry)):
+            problem(entry.line, f"missing `{key}`")
+        if len(problems) > before:
+            continue
+        at = entry.line_of
+        for key, limit in TEXT_MAX.items():
+            if not isinstance(entry[key], str) or not entry[key].strip():
+                problem(at(key), f"`{key}` must be non-empty text")
+            elif len(entry[key]) > limit:
+                problem(at(key), f"`{key}` is longer than {limit} characters")
+        slug = str(entry["slug"])
+        if slugify(slug) != slug:
+            problem(at("slug"), f"`slug` must be lowercase words joined by hyphens, not {slug!r}")
+        if slug in seen:
+            problem(at("slug"), f"slug `{slug}` is also used on line {seen[slug]}")
+        seen.setdefault(slug, at("slug"))
+        country_pk = countries.get(str(entry["host_country"]).upper())
+        if country_pk is None:
+            problem(at("host_country"), f"unknown country code `{entry['host_country']}`")
+        theme_ids = []
+        if not isinstance(entry["themes"], list) or not entry["themes"]:
+            problem(at("themes"), "`themes` must be a non-empty list of theme slugs")
+        else:
+            for theme in entry["themes"]:
+                if theme not in themes:
+                    problem(at("themes"), f"unknown theme `{theme}`")
+                else:
+                    theme_ids.append(themes[theme])
+        weeks = entry["duration_weeks"]
+        if not isinstance(weeks, int) or isinstance(weeks, bool) or not 1 <= weeks <= 104:
+            problem(at("duration_weeks"), "`duration_weeks` must be a whole number from 1 to 104")
+        start, end = _as_date(entry["start_date"]), _as_date(entry["end_date"])
+        for key, value in (("start_date", start), ("end_date", end)):
+            if value is None:
+                problem(at(key), f"`{key}` must be a date like 2027-09-01")
+        if start and end and end < start:
+            problem(at("end_date"), "`end_date` is before `start_date`")
+        deadline = _as_aware_datetime(entry["application_deadline"])
+        if deadline is None:
+            problem(
+                at("application_deadline"),
+                "`application_deadline` must be a date and time with a time zone, "
+                "like 2027-03-31T23:59:00+00:00",
+            )
+        elif start and deadline.date() > start:
+            problem(at("application_deadline"), "the deadline is after the fellowship starts")
+        for key in ("eligibility", "what_you_will_do"):
+            if not isinstance(entry[key], str) or not entry[key].strip():
+                problem(at(key), f"`{key}` must be non-empty Markdown text")
+        criteria = entry["criteria"]
+        if (
+            not isinstance(criteria, list)
+            or not criteria
+            or not all(isinstance(c, str) and c.strip() and len(c) <= 120 for c in criteria)
+        ):
+            problem(at("criteria"), "`criteria` must be a list of short names (120 characters)")
+        if not isinstance(entry.get("sample", False), bool):
+            problem(at("sample"), "`sample` must be true or false")
+        if len(problems) > before:
+            continue
+        drafts.append(
+            FellowshipDraft(
+                slug=slug,
+                theme_ids=sorted(theme_ids),
+                fields={
+                    "title": entry["title"].strip(),
+                    "summary": entry["summary"].strip(),
+                    "host_country_id": country_pk,
+                    "host_institution": entry["host_institution"].strip(),
+                    "duration_weeks": weeks,
+                    "start_date": start,
+                    "end_date": end,
+                    "application_deadline": deadline,
+                    "eligibility": entry["eligibility"].strip(),
+                    "what_you_will_do": entry["what_you_will_do"].strip(),
+                    "criteria": [c.strip() for c in criteria],
+                    "is_sample": entry.get("sample", False),
+                },
+            )
+        )
+    return drafts, problems
+
+
+def _criteria_stream(names):
+    return [("criterion", name) for name in names]
+
+
+def _differs(page: FellowshipPage, draft: FellowshipDraft) -> bool:
+    for name, value in draft.fields.items():
+        current = page.criterion_names if name == "criteria" else getattr(page, name)
+        if current != value:
+            return True
+    return sorted(page.themes.values_list("pk", flat=True)) != draft.theme_ids
+
+
+def import_fellowships(path: Path, *, publish: bool = False) -> ImportResult:
+    path = Path(path)
+    if not path.is_file():
+        raise ImportFailed([Problem(str(path), 1, "no such file")])
+    drafts, problems = validate(path)
+    if problems:
+        raise ImportFailed(problems)
+    result = ImportResult()
+    with transaction.atomic():
+        index = FellowshipIndexPage.objects.first()
+        if index is None:
+            ensure_page_tree()
+            index = FellowshipIndexPage.objects.get()
+        for draft in drafts:
+            page = FellowshipPage.objects.child_of(index).filter(slug=draft.slug).first()
+            if page is not None and not _differs(page, draft):
+                result.unchanged += 1
+                continue
+            fields = {**draft.fields, "criteria": _criteria_stream(draft.fields["criteria"])}
+            if page is None:
+                page = FellowshipPage(slug=draft.slug, **fields)
+                page.themes.set(Theme.objects.filter(pk__in=draft.theme_ids))
+                index.add_child(instance=page)
+                result.created += 1
+            else:
+                for name, value in fields.items():
+                    setattr(page, name, value)
+                page.themes.set(Theme.objects.filter(pk__in=draft.theme_ids))
+                result.updated += 1
+            revision = page.save_revision()
+            if publish:
+                revision.publish()
+    return result

@@ -1,0 +1,296 @@
+"""Fellowships: placements of a reformer with a host institution, and their applications.
+
+A fellowship is a page (content editors write it); applications and review
+scores are plain models because they are personal data, not content. An
+application keeps a snapshot of the fellowship's title and survives the page
+being deleted: reviewers must never silently lose someone's application.
+"""
+
+from django import forms
+from django.conf import settings
+from django.db import models
+from django.db.models import Avg, Case, F, Q, Value, When
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html
+from modelcluster.fields import ParentalManyToManyField
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+MOTIVATION_MAX = 3000
+
+
+class FellowshipStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class FellowshipIndexPage(Page):
+    """`/fellowships/`: open fellowships first (nearest deadline first), then closed ones."""
+
+    intro = models.TextField(blank=True, help_text="One or two sentences above the list.")
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["exchange.HomePage"]
+    subpage_types = ["learning.FellowshipPage"]
+    max_count = 1
+    page_size = 12
+
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    class Meta:
+        verbose_name = "fellowship index"
+
+    def fellowships(self, now=None):
+        """Live fellowships in listing order, with what the cards show fetched up front."""
+        now = now or timezone.now()
+        is_open = Q(application_deadline__gt=now)
+        return (
+            FellowshipPage.objects.child_of(self)
+            .live()
+            .public()
+            .select_related("host_country")
+            .prefetch_related("themes")
+            .annotate(
+                open_first=Case(When(is_open, then=Value(1)), default=Value(0)),
+                open_deadline=Case(When(is_open, then=F("application_deadline"))),
+            )
+            .order_by(
+                "-open_first",
+                F("open_deadline").asc(nulls_last=True),
+                "-application_deadline",
+                "title",
+            )
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        from learning.forms import FellowshipFilterForm
+
+        context = super().get_context(request, *args, **kwargs)
+        now = timezone.now()
+        fellowships = self.fellowships(now)
+        filter_form = FellowshipFilterForm(request.GET, fellowships=fellowships)
+        fellowships = filter_form.filter(fellowships, now)
+        page = filter_form.paginate(fellowships, self.page_size, request.GET.get("page"))
+        context.update(filter_form=filter_form, fellowships=page, paginator=page.paginator)
+        return context
+
+
+class FellowshipPage(RoutablePageMixin, Page):
+    host_country = models.ForeignKey(
+        "casestudies.Country", on_delete=models.PROTECT, related_name="hosted_fellowships"
+    )
+    host_institution = models.CharField(max_length=255)
+    themes = ParentalManyToManyField("casestudies.Theme", related_name="fellowships", blank=True)
+    summary = models.TextField(max_length=500, help_text="One or two plain sentences.")
+    duration_weeks = models.PositiveSmallIntegerField(default=4)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    eligibility = models.TextField(help_text="Who can apply, as Markdown.")
+    what_you_will_do = models.TextField(
+        "what the fellow will do and learn", help_text="As Markdown."
+    )
+    application_deadline = models.DateTimeField(
+        db_index=True,
+        help_text="Applications close at this moment; the page shows it with its time zone.",
+    )
+    criteria = StreamField(
+        [("criterion", blocks.CharBlock(max_length=120, label="Criterion"))],
+        blank=True,
+        help_text="What reviewers score each application on (1 to 5 each).",
+    )
+    is_sample = models.BooleanField(
+        "sample content",
+        default=False,
+        help_text="Written by the Reform Exchange team as sample content; shown with a notice.",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("host_country"), FieldPanel("host_institution")]),
+                FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+                FieldRowPanel(
+                    [
+                        FieldPanel("duration_weeks"),
+                        FieldPanel("start_date"),
+                        FieldPanel("end_date"),
+                    ]
+                ),
+                FieldPanel("application_deadline"),
+            ],
+            heading="Placement",
+        ),
+        FieldPanel("eligibility"),
+        FieldPanel("what_you_will_do"),
+        FieldPanel("criteria"),
+        FieldPanel("is_sample"),
+    ]
+    parent_page_types = ["learning.FellowshipIndexPage"]
+    subpage_types = []
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary", boost=2),
+        index.SearchField("host_institution"),
+        index.SearchField("what_you_will_do"),
+        index.RelatedFields("host_country", [index.SearchField("name")]),
+        index.RelatedFields("themes", [index.SearchField("name"), index.SearchField("synonyms")]),
+        index.FilterField("application_deadline"),
+    ]
+
+    class Meta:
+        verbose_name = "fellowship"
+
+    def status_at(self, moment) -> str:
+        """Open until the deadline itself; at the deadline applications are closed."""
+        if self.application_deadline is None or moment >= self.application_deadline:
+            return FellowshipStatus.CLOSED
+        return FellowshipStatus.OPEN
+
+    @property
+    def status(self) -> str:
+        return self.status_at(timezone.now())
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == FellowshipStatus.OPEN
+
+    @property
+    def criterion_names(self) -> list[str]:
+        return [block.value for block in self.criteria if block.value]
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        # The page carries a CSRF token and a live status: never share it from a cache.
+        add_never_cache_headers(response)
+        return response
+
+    def get_context(self, request, *args, **kwargs):
+        from learning.forms import FellowshipApplicationForm
+
+        context = super().get_context(request, *args, **kwargs)
+        context.setdefault("form", FellowshipApplicationForm(fellowship=self))
+        return context
+
+    @path("apply/")
+    def apply(self, request):
+        from learning import fellowship_views
+
+        return fellowship_views.apply(request, self)
+
+
+class ApplicationStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    SHORTLISTED = "shortlisted", "Shortlisted"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class FellowshipApplicationQuerySet(models.QuerySet):
+    def with_scores(self):
+        return self.annotate(average_score=Avg("scores__score"))
+
+
+class FellowshipApplication(models.Model):
+    """One person's application to one fellowship (personal data: reviewers only)."""
+
+    fellowship = models.ForeignKey(
+        FellowshipPage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    fellowship_title = models.CharField(
+        max_length=255, help_text="The fellowship's title when the application was made."
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="fellowship_applications",
+    )
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    country = models.ForeignKey("casestudies.Country", on_delete=models.PROTECT, related_name="+")
+    institution = models.CharField(max_length=255)
+    role = models.CharField(max_length=200)
+    reform = models.CharField("reform you lead", max_length=500)
+    motivation = models.TextField(max_length=MOTIVATION_MAX)
+    consent_to_share = models.BooleanField(
+        "I agree that my application is shared with the host institution", default=False
+    )
+    status = models.CharField(
+        max_length=20,
+        choices=ApplicationStatus,
+        default=ApplicationStatus.RECEIVED,
+        db_index=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FellowshipApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                F("fellowship"), Lower("email"), name="unique_application_per_email"
+            ),
+            models.CheckConstraint(
+                condition=Q(consent_to_share=True), name="application_requires_consent"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} — {self.fellowship_title}"
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        if self.fellowship is not None and not self.fellowship_title:
+            self.fellowship_title = self.fellowship.title
+        super().save(*args, **kwargs)
+
+    def score_link(self):
+        return format_html(
+            '<a href="{}">Score</a>', reverse("fellowship_application_score", args=[self.pk])
+        )
+
+    score_link.short_description = "Review"
+
+
+class ApplicationScore(models.Model):
+    """A reviewer's score for one application against one of the fellowship's criteria."""
+
+    application = models.ForeignKey(
+        FellowshipApplication, on_delete=models.CASCADE, related_name="scores"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    criterion = models.CharField(max_length=120)
+    score = models.PositiveSmallIntegerField()
+    notes = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5), name="score_between_1_and_5"
+            ),
+            models.UniqueConstraint(
+                fields=["application", "reviewer", "criterion"], name="unique_score_per_criterion"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.score}"

@@ -1,0 +1,518 @@
+"""Fellowships: status from the deadline, the listing, applying, reviewing, sample content."""
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from casestudies.importers.base import ImportFailed
+from casestudies.models import Country, Theme
+from learning.factories import FellowshipPageFactory
+from learning.fellowship_importer import import_fellowships
+from learning.fellowship_views import RATE_LIMIT
+from learning.models import (
+    ApplicationScore,
+    ApplicationStatus,
+    FellowshipApplication,
+    FellowshipIndexPage,
+    FellowshipPage,
+)
+
+SAMPLE_FILE = settings.BASE_DIR / "learning" / "sample_content" / "fellowships" / "fellowships.yaml"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()  # rate-limit counters must not leak between tests
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def fellowship_index(real_data, home):
+    return FellowshipIndexPage.objects.get()
+
+
+@pytest.fixture
+def gbr():
+    return Country.objects.get(iso3="GBR")
+
+
+@pytest.fixture
+def fellowship(fellowship_index, gbr):
+    return FellowshipPageFactory(
+        parent=fellowship_index,
+        title="Running a beneficial ownership register",
+        host_country=gbr,
+        themes=[Theme.objects.get(slug="beneficial-ownership")],
+    )
+
+
+@pytest.fixture
+def reviewer(django_user_model):
+    user = django_user_model.objects.create_user("reviewer", "reviewer@example.org", "pw-rev-1")
+    user.groups.add(Group.objects.get(name="Fellowship reviewers"))
+    return user
+
+
+def application_data(**overrides):
+    data = {
+        "name": "Amina Okafor",
+        "email": "amina@example.org",
+        "country": Country.objects.get(iso3="NGA").pk,
+        "institution": "Corporate Affairs Commission",
+        "role": "Head of registry reform",
+        "reform": "A public beneficial ownership register",
+        "motivation": "We are building a register and want to learn how to verify filings.",
+        "consent_to_share": "on",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def apply_url(page):
+    return page.url + "apply/"
+
+
+def make_application(fellowship, email="amina@example.org", **kwargs):
+    return FellowshipApplication.objects.create(
+        fellowship=fellowship,
+        name=kwargs.pop("name", "Amina Okafor"),
+        email=email,
+        country=Country.objects.get(iso3="NGA"),
+        institution="Corporate Affairs Commission",
+        role="Registrar",
+        reform="Beneficial ownership register",
+        motivation="To learn.",
+        consent_to_share=True,
+        **kwargs,
+    )
+
+
+# Status ------------------------------------------------------------------------------
+
+
+def test_status_is_open_until_the_deadline_and_closed_from_it(fellowship):
+    deadline = dt.datetime(2027, 3, 31, 23, 59, tzinfo=dt.UTC)
+    fellowship.application_deadline = deadline
+    assert fellowship.status_at(deadline - dt.timedelta(seconds=1)) == "open"
+    assert fellowship.status_at(deadline) == "closed"
+    assert fellowship.status_at(deadline + dt.timedelta(seconds=1)) == "closed"
+
+
+def test_status_compares_moments_not_wall_clock_times_across_time_zones(fellowship):
+    # 23:59 in Nairobi (UTC+3) is 20:59 UTC: at 21:00 UTC the fellowship is closed even
+    # though a clock in London still shows the deadline's day.
+    fellowship.application_deadline = dt.datetime(
+        2027, 5, 31, 23, 59, tzinfo=ZoneInfo("Africa/Nairobi")
+    )
+    assert fellowship.status_at(dt.datetime(2027, 5, 31, 20, 58, tzinfo=dt.UTC)) == "open"
+    assert fellowship.status_at(dt.datetime(2027, 5, 31, 21, 0, tzinfo=dt.UTC)) == "closed"
+
+
+def test_status_property_follows_the_current_time(fellowship):
+    fellowship.application_deadline = timezone.now() + dt.timedelta(minutes=1)
+    assert fellowship.status == "open"
+    fellowship.application_deadline = timezone.now() - dt.timedelta(minutes=1)
+    assert fellowship.status == "closed"
+
+
+def test_page_shows_the_deadline_with_its_time_zone(client, fellowship):
+    fellowship.application_deadline = dt.datetime(2027, 3, 31, 23, 59, tzinfo=dt.UTC)
+    fellowship.save_revision().publish()
+    response = client.get(fellowship.url)
+    assert response.status_code == 200
+    assert "31 March 2027, 23:59 UTC" in response.content.decode()
+    assert "Send my application" in response.content.decode()
+
+
+# Listing -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def listing(fellowship_index, gbr):
+    now = timezone.now()
+    ken, irl = Country.objects.get(iso3="KEN"), Country.objects.get(iso3="IRL")
+    rti, lobbying = (
+        Theme.objects.get(slug="right-to-information"),
+        Theme.objects.get(slug="lobbying"),
+    )
+    make = FellowshipPageFactory
+    return {
+        "late": make(
+            parent=fellowship_index,
+            title="Open later",
+            host_country=ken,
+            themes=[rti],
+            application_deadline=now + dt.timedelta(days=90),
+        ),
+        "soon": make(
+            parent=fellowship_index,
+            title="Open soon",
+            host_country=irl,
+            themes=[lobbying],
+            application_deadline=now + dt.timedelta(days=3),
+        ),
+        "closed_long_ago": make(
+            parent=fellowship_index,
+            title="Closed long ago",
+            host_country=gbr,
+            themes=[lobbying],
+            application_deadline=now - dt.timedelta(days=300),
+        ),
+        "closed_recently": make(
+            parent=fellowship_index,
+            title="Closed recently",
+            host_country=ken,
+            themes=[rti],
+            application_deadline=now - dt.timedelta(days=2),
+        ),
+    }
+
+
+def titles(response):
+    return [page.title for page in response.context["fellowships"]]
+
+
+def test_listing_shows_open_fellowships_first_by_deadline_then_closed_ones_marked(client, listing):
+    response = client.get("/fellowships/")
+    assert response.status_code == 200
+    assert titles(response) == ["Open soon", "Open later", "Closed recently", "Closed long ago"]
+    html = response.content.decode()
+    assert html.count('class="tag tag--closed">Closed') == 2
+    assert html.count('class="tag tag--open">Open') == 2
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?theme=lobbying", ["Open soon", "Closed long ago"]),
+        ("?country=KEN", ["Open later", "Closed recently"]),
+        ("?region=Sub-Saharan+Africa", ["Open later", "Closed recently"]),
+        ("?status=open", ["Open soon", "Open later"]),
+        ("?status=closed&theme=right-to-information", ["Closed recently"]),
+    ],
+)
+def test_listing_filters_from_the_url(client, listing, query, expected):
+    assert titles(client.get("/fellowships/" + query)) == expected
+
+
+def test_listing_says_so_when_no_fellowship_matches(client, listing):
+    response = client.get("/fellowships/?country=GBR&status=open")
+    assert titles(response) == []
+    assert "No fellowship matches these filters" in response.content.decode()
+
+
+def test_listing_is_paginated(client, fellowship_index, gbr):
+    for number in range(FellowshipIndexPage.page_size + 2):
+        FellowshipPageFactory(parent=fellowship_index, host_country=gbr, title=f"F {number}")
+    first = client.get("/fellowships/")
+    assert len(titles(first)) == FellowshipIndexPage.page_size
+    assert len(titles(client.get("/fellowships/?page=2"))) == 2
+
+
+def test_listing_query_count_does_not_grow_with_fellowships(
+    client, fellowship_index, gbr, django_assert_max_num_queries
+):
+    themes = list(Theme.objects.all()[:3])
+    for number in range(10):
+        FellowshipPageFactory(
+            parent=fellowship_index, host_country=gbr, themes=themes, title=f"F {number}"
+        )
+    with django_assert_max_num_queries(20):
+        response = client.get("/fellowships/")
+    assert len(titles(response)) == 10
+
+
+# Applying ----------------------------------------------------------------------------
+
+
+def test_applying_saves_the_application_and_emails_a_confirmation(client, fellowship):
+    response = client.post(apply_url(fellowship), application_data(email="Amina@Example.org"))
+    assert response.status_code == 302
+    application = FellowshipApplication.objects.get()
+    assert application.email == "amina@example.org"
+    assert application.fellowship_title == fellowship.title
+    assert application.status == ApplicationStatus.RECEIVED
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["amina@example.org"]
+    assert fellowship.title in mail.outbox[0].subject
+    page = client.get(response.url)
+    assert "your application is received" in page.content.decode()
+
+
+def test_signed_in_applicant_is_linked_to_the_application(client, fellowship, django_user_model):
+    user = django_user_model.objects.create_user("amina", "amina@example.org", "pw-a-1")
+    client.force_login(user)
+    client.post(apply_url(fellowship), application_data())
+    assert FellowshipApplication.objects.get().applicant == user
+
+
+def test_applying_after_the_deadline_is_refused_with_a_clear_message(client, fellowship):
+    fellowship.application_deadline = timezone.now() - dt.timedelta(seconds=1)
+    fellowship.save_revision().publish()
+    response = client.post(apply_url(fellowship), application_data(), follow=True)
+    assert FellowshipApplication.objects.count() == 0
+    assert "Applications for this fellowship closed on" in response.content.decode()
+    assert "Send my application" not in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_applying_twice_with_the_same_email_is_refused(client, fellowship):
+    client.post(apply_url(fellowship), application_data())
+    response = client.post(apply_url(fellowship), application_data(email="AMINA@example.org"))
+    assert response.status_code == 400
+    assert "already applied to this fellowship" in response.content.decode()
+    assert FellowshipApplication.objects.count() == 1
+
+
+def test_database_refuses_a_duplicate_whatever_the_case_of_the_email(fellowship):
+    make_application(fellowship, email="amina@example.org")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        # bulk_create skips save(), which lowercases: the database must refuse it on its own.
+        FellowshipApplication.objects.bulk_create(
+            [
+                FellowshipApplication(
+                    fellowship=fellowship,
+                    fellowship_title="t",
+                    name="n",
+                    email="AMINA@example.org",
+                    country=Country.objects.get(iso3="NGA"),
+                    institution="i",
+                    role="r",
+                    reform="r",
+                    motivation="m",
+                    consent_to_share=True,
+                )
+            ]
+        )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"consent_to_share": None}, "consent_to_share", "Please agree to share"),
+        ({"email": "not-an-email"}, "email", "Enter a valid email address"),
+        ({"motivation": "x" * 3001}, "motivation", "at most 3000 characters"),
+        ({"name": ""}, "name", "This field is required"),
+    ],
+)
+def test_invalid_applications_show_form_errors(client, fellowship, overrides, field, message):
+    response = client.post(apply_url(fellowship), application_data(**overrides))
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert message in response.content.decode()
+    assert FellowshipApplication.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_applications_are_rate_limited_per_email(client, fellowship, fellowship_index, gbr):
+    others = [
+        FellowshipPageFactory(parent=fellowship_index, host_country=gbr) for _ in range(RATE_LIMIT)
+    ]
+    for page in [fellowship, *others[: RATE_LIMIT - 1]]:
+        assert client.post(apply_url(page), application_data()).status_code == 302
+    response = client.post(apply_url(others[-1]), application_data(), REMOTE_ADDR="10.9.9.9")
+    assert response.status_code == 429
+    assert "Too many applications" in response.content.decode()
+    assert FellowshipApplication.objects.count() == RATE_LIMIT
+
+
+def test_applications_are_rate_limited_per_ip(client, fellowship):
+    for number in range(RATE_LIMIT):
+        client.post(apply_url(fellowship), application_data(email=f"person{number}@example.org"))
+    response = client.post(apply_url(fellowship), application_data(email="new@example.org"))
+    assert response.status_code == 429
+    assert FellowshipApplication.objects.count() == RATE_LIMIT
+    assert len(mail.outbox) == RATE_LIMIT
+
+
+def test_apply_form_is_protected_by_csrf(fellowship):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(apply_url(fellowship), application_data())
+    assert response.status_code == 403
+
+
+def test_deleting_a_fellowship_keeps_its_applications(fellowship):
+    application = make_application(fellowship)
+    title = fellowship.title
+    fellowship.delete()
+    application.refresh_from_db()
+    assert application.fellowship is None
+    assert application.fellowship_title == title
+
+
+# Reviewing in the admin --------------------------------------------------------------
+
+
+def test_only_reviewers_see_applications(client, fellowship, reviewer, editor):
+    make_application(fellowship, name="Amina Okafor")
+    index = reverse("fellowship_applications:index")
+    client.force_login(editor)
+    assert client.get(index).status_code in (302, 403)
+    assert client.get(reverse("fellowship_applications_csv")).status_code in (302, 403)
+    assert "Fellowship applications" not in client.get("/admin/").content.decode()
+    client.force_login(reviewer)
+    response = client.get(index)
+    assert response.status_code == 200
+    assert "Amina Okafor" in response.content.decode()
+
+
+def test_only_the_reviewers_group_may_view_applications(db):
+    assert (
+        Group.objects.get(name="Fellowship reviewers")
+        .permissions.filter(codename="view_fellowshipapplication")
+        .exists()
+    )
+    assert (
+        not Group.objects.get(name="Editors")
+        .permissions.filter(codename__contains="fellowshipapplication")
+        .exists()
+    )
+
+
+def test_reviewer_lists_applications_per_fellowship(
+    client, fellowship, fellowship_index, gbr, reviewer
+):
+    other = FellowshipPageFactory(parent=fellowship_index, host_country=gbr, title="Other")
+    make_application(fellowship, name="Amina Okafor")
+    make_application(other, name="Tomás Rivera", email="tomas@example.org")
+    client.force_login(reviewer)
+    html = client.get(
+        reverse("fellowship_applications:index") + f"?fellowship={fellowship.pk}"
+    ).content.decode()
+    assert "Amina Okafor" in html
+    assert "Tomás Rivera" not in html
+
+
+def test_accepting_an_application_emails_the_applicant(client, fellowship, reviewer):
+    application = make_application(fellowship)
+    client.force_login(reviewer)
+    response = client.post(
+        reverse("fellowship_applications:edit", args=[application.pk]), {"status": "accepted"}
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.ACCEPTED
+    assert len(mail.outbox) == 1
+    assert "selected" in mail.outbox[0].subject
+
+
+def test_shortlisting_sends_no_email(client, fellowship, reviewer):
+    application = make_application(fellowship)
+    client.force_login(reviewer)
+    client.post(
+        reverse("fellowship_applications:edit", args=[application.pk]), {"status": "shortlisted"}
+    )
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SHORTLISTED
+    assert mail.outbox == []
+
+
+def test_reviewer_scores_each_criterion(client, fellowship, reviewer):
+    application = make_application(fellowship)
+    client.force_login(reviewer)
+    url = reverse("fellowship_application_score", args=[application.pk])
+    assert "Relevance of the reform" in client.get(url).content.decode()
+    response = client.post(url, {"score_0": "4", "notes_0": "Strong", "score_1": "2"})
+    assert response.status_code == 302
+    scores = dict(
+        ApplicationScore.objects.filter(application=application).values_list("criterion", "score")
+    )
+    assert scores == {"Relevance of the reform": 4, "Ability to apply it": 2}
+    client.post(url, {"score_0": "5"})
+    scores = dict(
+        ApplicationScore.objects.filter(application=application).values_list("criterion", "score")
+    )
+    assert scores == {"Relevance of the reform": 5}
+
+
+def test_scores_outside_one_to_five_are_refused(client, fellowship, reviewer):
+    application = make_application(fellowship)
+    client.force_login(reviewer)
+    url = reverse("fellowship_application_score", args=[application.pk])
+    assert client.post(url, {"score_0": "6"}).status_code == 200
+    assert not ApplicationScore.objects.exists()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ApplicationScore.objects.create(
+            application=application, reviewer=reviewer, criterion="x", score=0
+        )
+
+
+def test_csv_export_lists_applications_and_neutralises_formulas(client, fellowship, reviewer):
+    make_application(fellowship, name='=HYPERLINK("http://evil")')
+    client.force_login(reviewer)
+    response = client.get(reverse("fellowship_applications_csv"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["Fellowship", "Name", "Email"]
+    assert rows[1][0] == fellowship.title
+    assert rows[1][1].startswith("'=")
+    assert rows[1][2] == "amina@example.org"
+
+
+# Sample content ----------------------------------------------------------------------
+
+
+def test_sample_fellowships_import_once_and_show_open_and_closed(client, fellowship_index):
+    first = import_fellowships(SAMPLE_FILE, publish=True)
+    again = import_fellowships(SAMPLE_FILE, publish=True)
+    assert first.created >= 6
+    assert (again.created, again.updated, again.unchanged) == (0, 0, first.created)
+    pages = FellowshipPage.objects.live()
+    assert all(page.is_sample for page in pages)
+    assert {page.status for page in pages} == {"open", "closed"}
+    html = client.get("/fellowships/").content.decode()
+    assert "Sample" in html and "Closed" in html
+
+
+def test_import_reports_problems_with_file_and_line(tmp_path: Path, fellowship_index):
+    bad = tmp_path / "fellowships.yaml"
+    bad.write_text(
+        "fellowships:\n"
+        "  - slug: x\n"
+        "    title: X\n"
+        "    summary: s\n"
+        "    host_country: ZZZ\n"
+        "    host_institution: I\n"
+        "    themes: [lobbying]\n"
+        "    duration_weeks: 4\n"
+        "    start_date: 2027-01-01\n"
+        "    end_date: 2027-02-01\n"
+        "    application_deadline: '2026-12-01T23:59:00'\n"
+        "    eligibility: e\n"
+        "    what_you_will_do: w\n"
+        "    criteria: [c]\n"
+    )
+    with pytest.raises(ImportFailed) as failure:
+        import_fellowships(bad)
+    reported = [str(problem) for problem in failure.value.problems]
+    assert reported == [
+        "fellowships.yaml:5: unknown country code `ZZZ`",
+        "fellowships.yaml:11: `application_deadline` must be a date and time with a time zone, "
+        "like 2027-03-31T23:59:00+00:00",
+    ]
+    assert not FellowshipPage.objects.exists()
+
+
+def test_import_command_fails_without_writing_on_a_bad_file(tmp_path, fellowship_index):
+    bad = tmp_path / "f.yaml"
+    bad.write_text("fellowships: nope\n")
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("import_fellowships", bad, verbosity=0)
+    assert not FellowshipPage.objects.exists()
