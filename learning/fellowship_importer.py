@@ -18,9 +18,11 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from casestudies.importers.base import ImportFailed, ImportResult, Problem
+from casestudies.importers.yaml_lines import Mapping as _Mapping
+from casestudies.importers.yaml_lines import Sequence as _Sequence
+from casestudies.importers.yaml_lines import load as load_yaml
 from casestudies.models import Country, Theme
 from exchange.page_tree import ensure_page_tree
-from learning.importers import _Loader, _Mapping, _Sequence
 from learning.models import FellowshipIndexPage, FellowshipPage
 
 REQUIRED = {
@@ -82,7 +84,7 @@ def validate(path: Path) -> tuple[list[FellowshipDraft], list[Problem]]:
         problems.append(Problem(source, line, reason))
 
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        data = load_yaml(path.read_text(encoding="utf-8"), what="fellowship files")
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         mark = getattr(error, "problem_mark", None)
         problem(mark.line + 1 if mark else 1, f"not valid YAML: {error}")

@@ -13,7 +13,6 @@ then by position) and attempts stay attached to the quiz.
 """
 
 import uuid
-from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +21,9 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from casestudies.importers.base import ImportFailed, ImportResult, Problem
+from casestudies.importers.yaml_lines import Mapping as _Mapping
+from casestudies.importers.yaml_lines import Sequence as _Sequence
+from casestudies.importers.yaml_lines import load as load_yaml
 from casestudies.models import CaseStudyPage, Theme
 from learning.blocks import (
     LessonBodyBlock,
@@ -62,76 +64,6 @@ SMALL_INT_MAX = 32767
 
 def _max_length(struct, name: str) -> int | None:
     return getattr(struct.base_blocks[name].field, "max_length", None)
-
-
-# YAML that remembers where things are ------------------------------------------------
-
-
-class _Mapping(dict):
-    """A YAML mapping that knows the line of each of its keys (1-based)."""
-
-    def __init__(self):
-        super().__init__()
-        self.line = 1
-        self.key_lines: dict = {}
-        self.duplicates: list[tuple[object, int]] = []
-
-    def line_of(self, key) -> int:
-        return self.key_lines.get(key, self.line)
-
-
-class _Sequence(list):
-    """A YAML list that knows the line of each item."""
-
-    def __init__(self):
-        super().__init__()
-        self.line = 1
-        self.item_lines: list[int] = []
-
-    def line_at(self, position: int) -> int:
-        return self.item_lines[position] if position < len(self.item_lines) else self.line
-
-
-class _Loader(yaml.SafeLoader):
-    def compose_node(self, parent, index):
-        # An alias can repeat a large subtree many times over (the "billion laughs");
-        # course files never need one.
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed in course files", event.start_mark
-            )
-        return super().compose_node(parent, index)
-
-
-def _construct_mapping(loader, node):
-    mapping = _Mapping()
-    mapping.line = node.start_mark.line + 1
-    yield mapping
-    loader.flatten_mapping(node)
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, Hashable):
-            raise yaml.constructor.ConstructorError(
-                None, None, "a key must be a plain word", key_node.start_mark
-            )
-        line = key_node.start_mark.line + 1
-        if key in mapping:
-            mapping.duplicates.append((key, line))
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.key_lines[key] = line
-
-
-def _construct_sequence(loader, node):
-    sequence = _Sequence()
-    sequence.line = node.start_mark.line + 1
-    yield sequence
-    sequence.extend(loader.construct_object(child, deep=True) for child in node.value)
-    sequence.item_lines = [child.start_mark.line + 1 for child in node.value]
-
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 
 
 # Validated drafts ------------------------------------------------------------------
@@ -186,7 +118,7 @@ class _FileParser:
             self.fail(1, "not UTF-8 text")
             return None
         try:
-            data = yaml.load(text, Loader=_Loader)  # a SafeLoader: no arbitrary objects
+            data = load_yaml(text, what="course files")
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             line = mark.line + 1 if mark else 1
