@@ -2,50 +2,25 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
 
+from exchange.rate_limit import RateLimit
 from learning.forms import FellowshipApplicationForm
 from learning.models import ApplicationStatus
 
 # A person applies to a handful of fellowships at most; more from one address or one
 # network in an hour is a flood, and each accepted post sends an email.
-RATE_LIMIT = 5
-RATE_WINDOW_SECONDS = 60 * 60
+APPLICATIONS = RateLimit("fellowship-applications", limit=5)
 RATE_LIMITED_MESSAGE = (
     "Too many applications were sent from your address or network in the last hour. "
     "Please try again later, or write to us if you need help."
 )
 CLOSED_MESSAGE = "Applications for this fellowship closed on {deadline}. It no longer accepts them."
-
-
-def _rate_key(kind: str, value: str) -> str:
-    return f"fellowships:apply:{kind}:" + hashlib.sha256(value.encode()).hexdigest()
-
-
-def _count(key: str) -> int:
-    cache.add(key, 0, RATE_WINDOW_SECONDS)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW_SECONDS)
-        return 1
-
-
-def _rate_limited(request) -> bool:
-    """Count this attempt against the sender's IP and email; True once either is over."""
-    over = _count(_rate_key("ip", request.META.get("REMOTE_ADDR", ""))) > RATE_LIMIT
-    email = request.POST.get("email", "").strip().lower()
-    if email:
-        over = _count(_rate_key("email", email)) > RATE_LIMIT or over
-    return over
 
 
 def format_deadline(fellowship) -> str:
@@ -59,7 +34,7 @@ def apply(request, fellowship):
     if not fellowship.is_open:
         messages.error(request, CLOSED_MESSAGE.format(deadline=format_deadline(fellowship)))
         return redirect(fellowship.url)
-    if _rate_limited(request):
+    if APPLICATIONS.hit(request, request.POST.get("email", "")):
         messages.error(request, RATE_LIMITED_MESSAGE)
         response = fellowship.render(request, context_overrides={"rate_limited": True})
         response.status_code = 429

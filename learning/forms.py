@@ -1,11 +1,18 @@
-"""Public forms: listing filters kept in the URL, the fellowship application, scoring."""
+"""Public forms: listing filters kept in the URL, the fellowship application, scoring,
+peer introduction requests and their rating."""
 
 from django import forms
 from django.core.paginator import Paginator
 
 from casestudies.models import Country, Theme
-from learning.models import CourseLevel, FellowshipApplication, FellowshipStatus
+from learning.models import (
+    CourseLevel,
+    FellowshipApplication,
+    FellowshipStatus,
+    IntroductionRequest,
+)
 from learning.models.fellowships import MOTIVATION_MAX
+from learning.models.introductions import LEARN_MAX, RATING_COMMENT_MAX
 
 
 class CourseFilterForm(forms.Form):
@@ -175,3 +182,116 @@ class ApplicationScoreForm(forms.Form):
             )
             for position, criterion in enumerate(self.criteria)
         ]
+
+
+class IntroductionRequestForm(forms.ModelForm):
+    """Introduce me to reformers in <peer country> on <reform>: who I am, what I want."""
+
+    class Meta:
+        model = IntroductionRequest
+        fields = [
+            "name",
+            "email",
+            "country",
+            "organisation",
+            "goal",
+            "theme",
+            "what_to_learn",
+            "consent",
+        ]
+        help_texts = {
+            "organisation": "For example “Ministry of Justice, head of the transparency unit”.",
+            "goal": "The reform you are working on, in a few words.",
+            "theme": "The policy area closest to your reform, if one fits.",
+            "what_to_learn": "What you would ask them: what worked, what stalled, how they "
+            f"built support… (at most {LEARN_MAX} characters).",
+        }
+        widgets = {"what_to_learn": forms.Textarea(attrs={"rows": 6})}
+
+    error_messages = {
+        "duplicate": "You already asked for an introduction to reformers in {peer} on this "
+        "theme on {date}, and we are working on it. The link to follow it is in our "
+        "confirmation email.",
+        "own_country": "Choose your own country here: the introduction is to reformers in "
+        "{peer}, a different country.",
+    }
+
+    def __init__(self, *args, peer_country, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.peer_country = peer_country
+        self.fields["country"].empty_label = "Choose your country"
+        self.fields["theme"].empty_label = "Not sure / none of these"
+        self.fields["theme"].queryset = Theme.objects.order_by("name")
+        self.fields["consent"].required = True
+        self.fields["consent"].error_messages["required"] = (
+            "Please agree that we share your request with them: an introduction needs it."
+        )
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_country(self):
+        country = self.cleaned_data["country"]
+        if country == self.peer_country:
+            raise forms.ValidationError(
+                self.error_messages["own_country"].format(peer=self.peer_country.name),
+                code="own_country",
+            )
+        return country
+
+    def clean(self):
+        cleaned = super().clean()
+        email = cleaned.get("email")
+        if email:
+            existing = (
+                IntroductionRequest.objects.open()
+                .filter(
+                    email__iexact=email,
+                    peer_country=self.peer_country,
+                    theme=cleaned.get("theme"),
+                )
+                .first()
+            )
+            if existing is not None:
+                raise forms.ValidationError(
+                    self.error_messages["duplicate"].format(
+                        peer=self.peer_country.name,
+                        date=f"{existing.created_at:%-d %B %Y}",
+                    ),
+                    code="duplicate",
+                )
+        return cleaned
+
+    def save(self, commit=True):
+        self.instance.peer_country = self.peer_country
+        return super().save(commit)
+
+
+class IntroductionRatingForm(forms.ModelForm):
+    """After an introduction: was the peer useful? (1 to 5, and an optional comment)."""
+
+    RATINGS = [
+        (5, "5 — very useful"),
+        (4, "4 — useful"),
+        (3, "3 — somewhat useful"),
+        (2, "2 — of little use"),
+        (1, "1 — not useful"),
+    ]
+
+    rating = forms.TypedChoiceField(
+        label="How useful was this peer for your reform?",
+        choices=RATINGS,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how useful the introduction was, from 1 to 5."},
+    )
+
+    class Meta:
+        model = IntroductionRequest
+        fields = ["rating", "rating_comment"]
+        labels = {"rating_comment": "Anything we should know? (optional)"}
+        help_texts = {
+            "rating_comment": "Editors read comments without your name, to choose better "
+            f"peers (at most {RATING_COMMENT_MAX} characters)."
+        }
+        widgets = {"rating_comment": forms.Textarea(attrs={"rows": 3})}

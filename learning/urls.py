@@ -1,9 +1,19 @@
 from django.urls import path
 
-from learning import views
+from learning import introduction_views, views
 
 app_name = "learning"
 
 urlpatterns = [
     path("certificates/<str:code>/", views.certificate, name="certificate"),
+    path(
+        "introductions/request/",
+        introduction_views.request_introduction,
+        name="request_introduction",
+    ),
+    path(
+        "introductions/<str:token>/",
+        introduction_views.introduction_status,
+        name="introduction_status",
+    ),
 ]

@@ -1,4 +1,5 @@
-"""Admin: course figures and learner records (Reports menu), fellowship applications."""
+"""Admin: course figures and learner records (Reports menu), fellowship applications,
+peer introductions (the brokers' queue and the ratings report)."""
 
 from django.urls import path, reverse
 from wagtail import hooks
@@ -8,9 +9,14 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from learning import fellowship_admin, reports
+from learning import fellowship_admin, introduction_admin, reports
 from learning.fellowship_views import send_application_email
-from learning.models import ApplicationStatus, Enrollment, FellowshipApplication
+from learning.models import (
+    ApplicationStatus,
+    Enrollment,
+    FellowshipApplication,
+    IntroductionRequest,
+)
 
 
 @hooks.register("register_admin_urls")
@@ -178,3 +184,48 @@ def register_fellowship_application_urls():
             name="fellowship_application_score",
         ),
     ]
+
+
+# Peer introductions ----------------------------------------------------------------
+
+register_permission_policy(
+    IntroductionRequest, introduction_admin.IntroductionPermissionPolicy(IntroductionRequest)
+)
+peer_introduction_viewset = introduction_admin.IntroductionRequestViewSet("peer_introductions")
+
+
+@hooks.register("register_admin_viewset")
+def register_peer_introduction_viewset():
+    return peer_introduction_viewset
+
+
+@hooks.register("register_admin_urls")
+def register_introduction_ratings_urls():
+    # Wagtail wraps these in its admin-access check; the views check the ratings permission.
+    return [
+        path(
+            "reports/peer-introductions/",
+            introduction_admin.ratings_report,
+            name="learning_introduction_ratings",
+        ),
+        path(
+            "reports/peer-introductions/export.csv",
+            introduction_admin.ratings_report_csv,
+            name="learning_introduction_ratings_csv",
+        ),
+    ]
+
+
+class IntroductionRatingsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(introduction_admin.RATINGS_PERMISSION)
+
+
+@hooks.register("register_reports_menu_item")
+def register_introduction_ratings_menu_item():
+    return IntroductionRatingsMenuItem(
+        "Peer introduction ratings",
+        reverse("learning_introduction_ratings"),
+        icon_name="group",
+        order=720,
+    )

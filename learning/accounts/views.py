@@ -24,6 +24,7 @@ from learning.accounts.forms import (
     SignupForm,
     is_awaiting_verification,
 )
+from learning.models import FellowshipApplication, IntroductionRequest
 from learning.progress import dashboard_for
 
 # One verification email per address per this many seconds, however often the forms are
@@ -175,6 +176,17 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 def dashboard(request):
     entries = dashboard_for(request.user)
     certificates = [entry.certificate for entry in entries if entry.certificate is not None]
+    applications = FellowshipApplication.objects.for_user(request.user).select_related("fellowship")
+    introductions = IntroductionRequest.objects.for_user(request.user).select_related(
+        "peer_country", "theme"
+    )
     return render(
-        request, "accounts/dashboard.html", {"entries": entries, "certificates": certificates}
+        request,
+        "accounts/dashboard.html",
+        {
+            "entries": entries,
+            "certificates": certificates,
+            "applications": applications,
+            "introductions": introductions,
+        },
     )

@@ -6,6 +6,11 @@ from learning.models.fellowships import (
     FellowshipPage,
     FellowshipStatus,
 )
+from learning.models.introductions import (
+    IntroductionEvent,
+    IntroductionRequest,
+    IntroductionStatus,
+)
 from learning.models.pages import (
     CourseIndexPage,
     CourseLevel,
@@ -33,6 +38,9 @@ __all__ = [
     "FellowshipIndexPage",
     "FellowshipPage",
     "FellowshipStatus",
+    "IntroductionEvent",
+    "IntroductionRequest",
+    "IntroductionStatus",
     "LessonPage",
     "LessonProgress",
     "ModulePage",

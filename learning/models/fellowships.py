@@ -196,6 +196,10 @@ class ApplicationStatus(models.TextChoices):
 
 
 class FellowshipApplicationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Applications made while signed in, or earlier with the same (verified) email."""
+        return self.filter(Q(applicant=user) | Q(email__iexact=user.email))
+
     def with_scores(self):
         return self.annotate(average_score=Avg("scores__score"))
 

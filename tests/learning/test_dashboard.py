@@ -12,8 +12,8 @@ from learning.models import CourseIndexPage, LessonPage
 DASHBOARD = "/accounts/dashboard/"
 # Session and user (2), dashboard_for (5: enrolments with courses and certificates, modules,
 # lessons, lessons done, quizzes passed), the Wagtail user bar's permission checks (2), the
-# site and the footer's site settings (2).
-QUERY_BUDGET = 11
+# site and the footer's site settings (2), fellowship applications and introduction requests (2).
+QUERY_BUDGET = 13
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from casestudies.importers.base import ImportFailed
 from casestudies.models import Country, Theme
 from learning.factories import FellowshipPageFactory
 from learning.fellowship_importer import import_fellowships
-from learning.fellowship_views import RATE_LIMIT
+from learning.fellowship_views import APPLICATIONS
 from learning.models import (
     ApplicationScore,
     ApplicationStatus,
@@ -29,6 +29,7 @@ from learning.models import (
     FellowshipPage,
 )
 
+RATE_LIMIT = APPLICATIONS.limit
 SAMPLE_FILE = settings.BASE_DIR / "learning" / "sample_content" / "fellowships" / "fellowships.yaml"
 
 

@@ -1,0 +1,172 @@
+"""Asking for an introduction to a peer country's reformers, and following it.
+
+`/introductions/request/?peer=ISO3&country=ISO3&q=GOAL&theme=SLUG` is linked from
+every result on /peers/, so the form arrives filled in with what the reformer just
+searched for. `/introductions/<token>/` is the requester's private status page: the
+token is in the confirmation email, so it works without an account; signed-in
+requesters also find their requests on the dashboard.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_http_methods
+
+from casestudies.models import Country, Theme
+from exchange.rate_limit import RateLimit
+from learning.forms import IntroductionRatingForm, IntroductionRequestForm
+from learning.introductions import send_introduction_email
+from learning.models import IntroductionRequest, IntroductionStatus
+from search.thesaurus import parse
+
+logger = logging.getLogger(__name__)
+
+# Each request lands in a person's queue and sends an email: a reformer asks for a
+# few introductions at a time, more from one address or network in an hour is a flood.
+REQUESTS = RateLimit("introduction-requests", limit=5)
+RATE_LIMITED_MESSAGE = (
+    "Too many introduction requests were sent from your address or network in the last "
+    "hour. Please try again later, or write to us if you need help."
+)
+STATUS_STEPS = list(IntroductionStatus)
+
+
+def _private(response):
+    """Pages with a requester's details: never cached, never leaking the token onwards.
+
+    `same-origin`, not `no-referrer`: with no referrer Chromium sends `Origin: null` on the
+    page's own form posts, which Django's CSRF check rightly refuses.
+    """
+    add_never_cache_headers(response)
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _initial(request, peer_country) -> dict:
+    """What the reformer searched for on /peers/, and who they are if signed in."""
+    initial = {"goal": request.GET.get("q", "").strip()[:300]}
+    reformer = request.GET.get("country", "").strip().upper()
+    if reformer and reformer != peer_country.iso3:
+        initial["country"] = Country.objects.filter(iso3=reformer).first()
+    theme = Theme.objects.filter(slug=request.GET.get("theme", "")).first()
+    if theme is None and initial["goal"]:
+        # The goal's first policy area, found the same way peer matching finds it.
+        found = parse(initial["goal"]).themes
+        theme = Theme.objects.filter(slug__in=found[:1]).first() if found else None
+    initial["theme"] = theme
+    if request.user.is_authenticated:
+        initial["name"] = request.user.get_full_name()
+        initial["email"] = request.user.email
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+def request_introduction(request):
+    code = (request.GET.get("peer") or request.POST.get("peer") or "").strip().upper()
+    peer_country = Country.objects.filter(iso3=code).first() if code else None
+    if peer_country is None:
+        response = render(
+            request,
+            "learning/introduction_request.html",
+            {"missing_peer": True, "countries_url": "/peers/"},
+            status=404 if code else 400,
+        )
+        return _private(response)
+
+    context = {"peer_country": peer_country, "back_url": _back_to_peers(request)}
+    if request.method == "POST":
+        if REQUESTS.hit(request, request.POST.get("email", "")):
+            messages.error(request, RATE_LIMITED_MESSAGE)
+            context["rate_limited"] = True
+            return _private(
+                render(request, "learning/introduction_request.html", context, status=429)
+            )
+        form = IntroductionRequestForm(request.POST, peer_country=peer_country)
+        if form.is_valid():
+            if request.user.is_authenticated:
+                form.instance.requester = request.user
+            with transaction.atomic():
+                introduction = form.save()
+            status_url = request.build_absolute_uri(introduction.get_absolute_url())
+            try:
+                send_introduction_email(introduction, "received", status_url)
+            except (smtplib.SMTPException, OSError):
+                # The request is saved and in the queue; only the confirmation is missing.
+                logger.exception("Could not confirm introduction request %s", introduction.pk)
+                messages.warning(
+                    request,
+                    f"Thank you, {introduction.name}: we received your request, but could not "
+                    f"send the confirmation to {introduction.email}. Bookmark this page: it is "
+                    "the only link to your request.",
+                )
+            else:
+                messages.success(
+                    request,
+                    f"Thank you, {introduction.name}: we received your request and sent a "
+                    f"confirmation to {introduction.email}. This page shows where it stands; "
+                    "the link to it is in the email.",
+                )
+            return redirect(introduction.get_absolute_url())
+        status = 400
+    else:
+        form = IntroductionRequestForm(
+            initial=_initial(request, peer_country), peer_country=peer_country
+        )
+        status = 200
+    context["form"] = form
+    return _private(render(request, "learning/introduction_request.html", context, status=status))
+
+
+def _back_to_peers(request) -> str:
+    """The /peers/ search the reformer came from, so they can go back to it."""
+    params = request.GET.copy()
+    params.pop("peer", None)
+    return f"/peers/?{params.urlencode()}" if params else "/peers/"
+
+
+@require_http_methods(["GET", "POST"])
+def introduction_status(request, token):
+    introduction = get_object_or_404(
+        IntroductionRequest.objects.select_related("peer_country", "country", "theme"),
+        access_token=token,
+    )
+    rating_form = None
+    if introduction.can_be_rated:
+        rating_form = IntroductionRatingForm(
+            request.POST if request.method == "POST" else None, instance=introduction
+        )
+        if request.method == "POST" and rating_form.is_valid():
+            introduction.rate(
+                rating_form.cleaned_data["rating"], rating_form.cleaned_data["rating_comment"]
+            )
+            messages.success(request, "Thank you: your rating is saved.")
+            return redirect(introduction.get_absolute_url())
+    elif request.method == "POST":
+        messages.error(request, "You can rate the introduction once we have introduced you.")
+        return redirect(introduction.get_absolute_url())
+
+    events = [event for event in introduction.events.all() if event.changed_status]
+    reached = STATUS_STEPS.index(introduction.status)
+    steps = [
+        {"label": status.label, "done": index <= reached, "current": index == reached}
+        for index, status in enumerate(STATUS_STEPS)
+    ]
+    response = render(
+        request,
+        "learning/introduction_status.html",
+        {
+            "introduction": introduction,
+            "steps": steps,
+            "events": events,
+            "rating_form": rating_form,
+        },
+        status=400 if rating_form is not None and rating_form.errors else 200,
+    )
+    return _private(response)

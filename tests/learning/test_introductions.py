@@ -1,0 +1,382 @@
+"""Peer introductions, the requester's side: ask from a peer result, follow, rate."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from casestudies.models import Country, Theme
+from learning.factories import FellowshipPageFactory, UserFactory
+from learning.introduction_views import REQUESTS
+from learning.models import (
+    FellowshipApplication,
+    FellowshipIndexPage,
+    IntroductionRequest,
+    IntroductionStatus,
+)
+
+REQUEST_URL = reverse("learning:request_introduction")
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()  # rate-limit counters must not leak between tests
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def chile(real_data, db):
+    return Country.objects.get(iso3="CHL")
+
+
+@pytest.fixture
+def paraguay(real_data, db):
+    return Country.objects.get(iso3="PRY")
+
+
+@pytest.fixture
+def lobbying(real_data, db):
+    return Theme.objects.get(slug="lobbying")
+
+
+def request_data(**overrides):
+    data = {
+        "peer": "CHL",
+        "name": "Lucía Benítez",
+        "email": "lucia@example.org",
+        "country": Country.objects.get(iso3="PRY").pk,
+        "organisation": "Secretaría Nacional Anticorrupción, policy advisor",
+        "goal": "a public register of lobbyists",
+        "theme": Theme.objects.get(slug="lobbying").pk,
+        "what_to_learn": "How you got ministries to publish their meetings, and what stalled.",
+        "consent": "on",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def make_request(**fields):
+    defaults = {
+        "name": "Lucía Benítez",
+        "email": "lucia@example.org",
+        "country": Country.objects.get(iso3="PRY"),
+        "organisation": "SENAC",
+        "peer_country": Country.objects.get(iso3="CHL"),
+        "theme": Theme.objects.get(slug="lobbying"),
+        "goal": "a public register of lobbyists",
+        "what_to_learn": "What stalled.",
+        "consent": True,
+    }
+    defaults.update(fields)
+    return IntroductionRequest.objects.create(**defaults)
+
+
+def status_url_in(message) -> str:
+    match = re.search(r"https?://\S+/introductions/[\w-]+/", message.body)
+    assert match, message.body
+    return match.group(0)
+
+
+# Asking ---------------------------------------------------------------------------
+
+
+def test_the_form_arrives_filled_in_with_what_the_reformer_searched_for(client, chile, paraguay):
+    response = client.get(REQUEST_URL, {"peer": "CHL", "country": "PRY", "q": "lobbying register"})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Request an introduction to reformers in Chile" in html
+    form = response.context["form"]
+    assert form.initial["country"] == paraguay
+    assert form.initial["goal"] == "lobbying register"
+    assert form.initial["theme"].slug == "lobbying"  # found in the words by the thesaurus
+    assert response["Cache-Control"].count("private")
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_a_signed_in_reformer_finds_their_name_and_email_filled_in(client, real_data, db):
+    user = UserFactory(email="lucia@example.org", first_name="Lucía", last_name="Benítez")
+    client.force_login(user)
+
+    form = client.get(REQUEST_URL, {"peer": "CHL"}).context["form"]
+
+    assert form.initial["email"] == "lucia@example.org"
+    assert form.initial["name"] == "Lucía Benítez"
+
+
+def test_without_a_peer_the_page_says_how_to_find_one(client, real_data, db):
+    response = client.get(REQUEST_URL)
+
+    assert response.status_code == 400
+    assert "Find your peers" in response.content.decode()
+    assert client.get(REQUEST_URL, {"peer": "XXX"}).status_code == 404
+
+
+def test_sending_a_request_saves_it_emails_the_link_and_shows_the_status(client, chile):
+    response = client.post(f"{REQUEST_URL}?peer=CHL&country=PRY", request_data())
+
+    introduction = IntroductionRequest.objects.get()
+    assert introduction.peer_country == chile
+    assert introduction.status == IntroductionStatus.NEW
+    assert introduction.email == "lucia@example.org"
+    assert response.status_code == 302
+    assert response.url == introduction.get_absolute_url()
+    [message] = mail.outbox
+    assert message.to == ["lucia@example.org"]
+    assert "Chile" in message.subject
+    assert status_url_in(message).endswith(introduction.get_absolute_url())
+
+    page = client.get(response.url)
+    html = page.content.decode()
+    assert 'Status: <span class="introduction__status">New</span>' in html
+    assert "we received your request" in html.lower()
+    assert "How you got ministries to publish their meetings" in html
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"consent": None}, "consent", "Please agree"),
+        ({"email": "not-an-email"}, "email", "valid email"),
+        ({"what_to_learn": "x" * 2001}, "what_to_learn", "at most 2000"),
+        ({"name": ""}, "name", "required"),
+        ({"country": None}, "country", "required"),
+    ],
+)
+def test_bad_input_is_refused_with_a_message_on_the_field(client, chile, overrides, field, message):
+    response = client.post(REQUEST_URL, request_data(**overrides))
+
+    assert response.status_code == 400
+    assert message in " ".join(response.context["form"].errors[field])
+    assert not IntroductionRequest.objects.exists()
+    assert not mail.outbox
+
+
+def test_the_peer_cannot_be_the_reformers_own_country(client, chile):
+    response = client.post(REQUEST_URL, request_data(country=chile.pk))
+
+    assert response.status_code == 400
+    assert "a different country" in response.context["form"].errors["country"][0]
+
+
+def test_asking_twice_for_the_same_open_introduction_is_refused(client, chile):
+    make_request()
+
+    response = client.post(REQUEST_URL, request_data(email="LUCIA@example.org"))
+
+    assert response.status_code == 400
+    assert "You already asked" in response.content.decode()
+    assert IntroductionRequest.objects.count() == 1
+
+
+def test_asking_again_after_the_last_one_closed_is_accepted(client, chile):
+    make_request(status=IntroductionStatus.CLOSED)
+
+    response = client.post(REQUEST_URL, request_data())
+
+    assert response.status_code == 302
+    assert IntroductionRequest.objects.count() == 2
+
+
+def test_consent_is_also_required_by_the_database(chile):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_request(consent=False)
+
+
+def test_requests_are_rate_limited_per_email(client, real_data, db):
+    peers = ["CHL", "IRL", "GBR", "FRA", "CAN", "KEN"][: REQUESTS.limit + 1]
+    responses = [
+        client.post(REQUEST_URL, request_data(peer=peer), REMOTE_ADDR=f"10.0.0.{number}")
+        for number, peer in enumerate(peers)
+    ]
+
+    assert [r.status_code for r in responses] == [302] * REQUESTS.limit + [429]
+    assert "Too many introduction requests" in responses[-1].content.decode()
+    assert IntroductionRequest.objects.count() == REQUESTS.limit
+
+
+def test_requests_are_rate_limited_per_ip(client, chile):
+    for number in range(REQUESTS.limit):
+        client.post(REQUEST_URL, request_data(email=f"person{number}@example.org"))
+
+    response = client.post(REQUEST_URL, request_data(email="another@example.org"))
+
+    assert response.status_code == 429
+    assert IntroductionRequest.objects.count() == REQUESTS.limit
+    assert len(mail.outbox) == REQUESTS.limit
+
+
+# Following and rating -------------------------------------------------------------
+
+
+def test_an_unknown_status_link_is_not_found(client, real_data, db):
+    response = client.get(reverse("learning:introduction_status", args=["no-such-token"]))
+
+    assert response.status_code == 404
+
+
+def test_the_requester_sees_each_status_change_but_never_the_brokers_notes(client, chile):
+    introduction = make_request()
+    introduction.move_to(IntroductionStatus.CONTACTED, note="Called Ms Rojas at the ministry.")
+
+    html = client.get(introduction.get_absolute_url()).content.decode()
+
+    assert 'Status: <span class="introduction__status">Peer contacted</span>' in html
+    assert 'aria-current="step">2. ' not in html  # the number comes from CSS, not the text
+    assert 'aria-current="step">Peer contacted<' in html
+    assert "Called Ms Rojas" not in html
+    assert "Was this introduction useful?" not in html
+
+
+def test_rating_is_refused_before_the_introduction(client, chile):
+    introduction = make_request()
+
+    response = client.post(introduction.get_absolute_url(), {"rating": "5"})
+
+    assert response.status_code == 302
+    introduction.refresh_from_db()
+    assert introduction.rating is None
+
+
+def test_after_the_introduction_the_requester_rates_it_and_can_change_it(client, chile):
+    introduction = make_request()
+    introduction.move_to(IntroductionStatus.INTRODUCED)
+    url = introduction.get_absolute_url()
+    assert "Was this introduction useful?" in client.get(url).content.decode()
+
+    response = client.post(url, {"rating": "4", "rating_comment": "They shared their law."})
+    assert response.status_code == 302
+    introduction.refresh_from_db()
+    assert (introduction.rating, introduction.rating_comment) == (4, "They shared their law.")
+
+    client.post(url, {"rating": "5", "rating_comment": ""})
+    introduction.refresh_from_db()
+    assert introduction.rating == 5
+    assert "You rated it <strong>5 out of 5</strong>" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("rating", ["", "0", "6", "five"])
+def test_a_rating_outside_1_to_5_is_refused(client, chile, rating):
+    introduction = make_request()
+    introduction.move_to(IntroductionStatus.INTRODUCED)
+
+    response = client.post(introduction.get_absolute_url(), {"rating": rating})
+
+    assert response.status_code == 400
+    introduction.refresh_from_db()
+    assert introduction.rating is None
+
+
+def test_a_closed_introduction_can_still_be_rated(client, chile):
+    introduction = make_request()
+    introduction.move_to(IntroductionStatus.INTRODUCED)
+    introduction.move_to(IntroductionStatus.CLOSED)
+
+    client.post(introduction.get_absolute_url(), {"rating": "2"})
+
+    introduction.refresh_from_db()
+    assert introduction.rating == 2
+
+
+# The dashboard --------------------------------------------------------------------
+
+
+@pytest.fixture
+def lucia(real_data, db):
+    return UserFactory(email="lucia@example.org")
+
+
+def test_the_dashboard_lists_the_requesters_introductions_with_their_status(client, lucia):
+    asked_signed_out = make_request()  # same email, before they had an account
+    asked_signed_in = make_request(
+        requester=lucia,
+        email="other-address@example.org",
+        peer_country=Country.objects.get(iso3="IRL"),
+    )
+    asked_signed_in.move_to(IntroductionStatus.INTRODUCED)
+    make_request(email="someone-else@example.org", peer_country=Country.objects.get(iso3="GBR"))
+    client.force_login(lucia)
+
+    html = client.get(reverse("accounts:dashboard")).content.decode()
+
+    assert "Your introduction requests" in html
+    assert asked_signed_out.get_absolute_url() in html
+    assert asked_signed_in.get_absolute_url() in html
+    assert "United Kingdom" not in html
+    assert "rate it" in html
+
+
+def test_the_dashboard_lists_fellowship_applications_with_their_status(client, lucia, home):
+    index = FellowshipIndexPage.objects.get()
+    fellowship = FellowshipPageFactory(
+        parent=index,
+        title="Lobbying register placement",
+        host_country=Country.objects.get(iso3="CHL"),
+    )
+    FellowshipApplication.objects.create(
+        fellowship=fellowship,
+        name="Lucía",
+        email="LUCIA@example.org",
+        country=Country.objects.get(iso3="PRY"),
+        institution="SENAC",
+        role="Adviser",
+        reform="Lobbying register",
+        motivation="To learn.",
+        consent_to_share=True,
+        status="shortlisted",
+    )
+    FellowshipApplication.objects.create(
+        fellowship=fellowship,
+        name="Someone else",
+        email="someone@example.org",
+        country=Country.objects.get(iso3="PRY"),
+        institution="X",
+        role="Y",
+        reform="Z",
+        motivation="W",
+        consent_to_share=True,
+    )
+    client.force_login(lucia)
+
+    html = client.get(reverse("accounts:dashboard")).content.decode()
+
+    assert "Your fellowship applications" in html
+    assert "Lobbying register placement" in html
+    assert '<span class="application__status">Shortlisted</span>' in html
+    assert html.count('class="application__status"') == 1
+
+
+def test_the_dashboard_points_to_peers_when_there_is_nothing_yet(client, lucia):
+    client.force_login(lucia)
+
+    html = client.get(reverse("accounts:dashboard")).content.decode()
+
+    assert "Your introduction requests" not in html
+    assert "ask for an introduction" in html
+
+
+def test_dashboard_queries_do_not_grow_with_requests(client, lucia, django_assert_max_num_queries):
+    client.force_login(lucia)
+    make_request()
+    with django_assert_max_num_queries(50) as few:
+        client.get(reverse("accounts:dashboard"))
+    for iso3 in ("IRL", "GBR", "FRA", "CAN", "KEN"):
+        make_request(peer_country=Country.objects.get(iso3=iso3))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("accounts:dashboard"))
+
+
+def test_a_failed_confirmation_email_keeps_the_request_and_says_so(client, chile, settings):
+    # A real SMTP connection to a port where no mail server listens.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+
+    response = client.post(REQUEST_URL, request_data(), follow=True)
+
+    assert IntroductionRequest.objects.count() == 1
+    assert "could not send the confirmation" in response.content.decode()
+    assert "Bookmark this page" in response.content.decode()
