@@ -6,8 +6,11 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from wagtail.models import Page
 
 from casestudies.models import CaseStudyPage, Commitment, Country, Theme
+from learning.models import FellowshipPage, FellowshipStatus
 
 COUNTRIES_PER_PAGE = 60
 COMMITMENTS_PER_PAGE = 25
@@ -71,14 +74,41 @@ def country_detail(request, iso3):
             list(group) for _, group in groupby(commitments, key=lambda c: c.action_plan_id)
         )
     ]
-    similar = (
-        Country.objects.filter(region=country.region, ogp_member=True)
-        .exclude(pk=country.pk)
-        .filter(income_group=country.income_group)
-        .order_by("name")
-        if country.income_group
-        else Country.objects.none()
+    # One list of countries feeds the peer form's menu and "similar members" (one query).
+    countries = list(
+        Country.objects.order_by("name").only(
+            "iso3", "name", "region", "income_group", "ogp_member"
+        )
     )
+    similar = [
+        other
+        for other in countries
+        if country.income_group
+        and other.pk != country.pk
+        and other.ogp_member
+        and (other.region, other.income_group) == (country.region, country.income_group)
+    ]
+    # View restrictions are read once for both page types the profile lists.
+    private = Page.objects.private_q()
+    case_studies = (
+        CaseStudyPage.objects.live()
+        .exclude(private)
+        .filter(country=country)
+        .select_related("country")
+        .prefetch_related("themes")
+        .order_by("-period_start", "title")
+    )
+    fellowships = list(
+        FellowshipPage.objects.live()
+        .exclude(private)
+        .filter(host_country=country)
+        .prefetch_related("themes")
+        .order_by("application_deadline", "title")
+    )
+    now = timezone.now()
+    open_fellowships = [
+        page for page in fellowships if page.status_at(now) == FellowshipStatus.OPEN
+    ]
     return render(
         request,
         "casestudies/country_detail.html",
@@ -86,9 +116,11 @@ def country_detail(request, iso3):
             "country": country,
             "action_plans": action_plans,
             "commitment_count": sum(len(plan["commitments"]) for plan in action_plans),
-            "case_studies": _live_case_studies().filter(country=country),
+            "case_studies": case_studies,
+            "open_fellowships": open_fellowships,
+            "closed_fellowship_count": len(fellowships) - len(open_fellowships),
             "similar_countries": similar,
-            "countries": Country.objects.order_by("name").only("iso3", "name"),
+            "countries": countries,
         },
     )
 

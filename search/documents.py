@@ -145,12 +145,57 @@ def from_course(page) -> IndexDocument:
     )
 
 
+def from_fellowship(page) -> IndexDocument:
+    """`page` is a live FellowshipPage with `host_country` and `themes` loaded.
+
+    The document is placed in its host country, so the country, region and income
+    facets find it. Whether it is open is not indexed: the deadline passes without
+    the page changing, so pages and the API work the status out from
+    `details["application_deadline"]` when they show the hit.
+    """
+    from learning.fellowship_views import format_deadline
+
+    return IndexDocument(
+        doc_id=f"fellowship-{page.pk}",
+        type="fellowship",
+        title=page.title,
+        url=page.url or "",
+        body=_plain(f"{page.host_institution} {page.what_you_will_do} {page.eligibility}"),
+        summary=page.summary,
+        themes=tuple(theme.slug for theme in page.themes.all()),
+        year=page.start_date.year if page.start_date else None,
+        details={
+            "host_institution": page.host_institution,
+            "application_deadline": page.application_deadline.isoformat(),
+            "deadline": format_deadline(page),
+            "start_date": page.start_date.isoformat() if page.start_date else None,
+            "end_date": page.end_date.isoformat() if page.end_date else None,
+            "sample": page.is_sample,
+        },
+        **_country_fields(page.host_country),
+    )
+
+
 def course_documents() -> Iterator[IndexDocument]:
     from learning.models import CoursePage
 
     pages = CoursePage.objects.live().public().prefetch_related("themes").order_by("pk")
     for page in pages:
         yield from_course(page)
+
+
+def fellowship_documents() -> Iterator[IndexDocument]:
+    from learning.models import FellowshipPage
+
+    pages = (
+        FellowshipPage.objects.live()
+        .public()
+        .select_related("host_country")
+        .prefetch_related("themes")
+        .order_by("pk")
+    )
+    for page in pages:
+        yield from_fellowship(page)
 
 
 def commitment_documents() -> Iterator[IndexDocument]:
@@ -180,14 +225,16 @@ def all_documents() -> Iterator[IndexDocument]:
     yield from case_study_documents()
     yield from commitment_documents()
     yield from course_documents()
+    yield from fellowship_documents()
 
 
 def count_documents() -> int:
     from casestudies.models import CaseStudyPage, Commitment
-    from learning.models import CoursePage
+    from learning.models import CoursePage, FellowshipPage
 
     return (
         CaseStudyPage.objects.live().public().count()
         + Commitment.objects.count()
         + CoursePage.objects.live().public().count()
+        + FellowshipPage.objects.live().public().count()
     )

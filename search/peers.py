@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Length, Substr
+from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from casestudies.models import WGI_DIMENSIONS, Country
 from search.backends.base import MAX_QUERY_LENGTH, SearchQuery
@@ -30,9 +34,26 @@ class MatchResult:
     notice: str = ""
     # Next steps: courses on the themes the goal names (chosen or found by the thesaurus).
     courses: tuple = ()
+    # Open fellowships hosted by the peers on those themes, nearest deadline first; the
+    # /peers/ page shows each under its host (`host_country` is loaded with them).
+    fellowships: tuple = ()
 
 
 MAX_COURSES = 5
+MAX_FELLOWSHIPS = 5
+
+
+def live_public(pages):
+    """Live pages outside private sections, decided inside the one query that lists them.
+
+    Wagtail's `public()` first reads every view restriction (a query per call, so one
+    per kind of page offered); here the database checks that no restricted page is
+    the page itself or an ancestor, i.e. has a path that starts this page's path.
+    """
+    restricted = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+    )
+    return pages.live().exclude(Exists(restricted))
 
 
 def courses_on(theme_slugs) -> list:
@@ -44,12 +65,36 @@ def courses_on(theme_slugs) -> list:
     if not theme_slugs:
         return []
     return list(
-        CoursePage.objects.live()
-        .public()
+        live_public(CoursePage.objects)
         .filter(themes__slug__in=theme_slugs)
         .annotate(theme_count=Count("themes", distinct=True))
         .order_by("theme_count", "title")
         .distinct()[:MAX_COURSES]
+    )
+
+
+def open_fellowships_hosted_by(countries, theme_slugs, now=None) -> list:
+    """Open fellowships hosted in any of `countries` (ISO3) on any of these themes.
+
+    Nearest deadline first, at most MAX_FELLOWSHIPS in all, in one query (plus one
+    for their themes) however many countries are asked about. No theme, no
+    fellowship: a placement is only worth offering when it is on the reform asked about.
+    """
+    from learning.models import FellowshipPage
+
+    if not countries or not theme_slugs:
+        return []
+    return list(
+        live_public(FellowshipPage.objects)
+        .filter(
+            host_country__iso3__in=list(countries),
+            themes__slug__in=list(theme_slugs),
+            application_deadline__gt=now or timezone.now(),
+        )
+        .select_related("host_country")
+        .prefetch_related("themes")
+        .distinct()
+        .order_by("application_deadline", "title")[:MAX_FELLOWSHIPS]
     )
 
 
@@ -115,4 +160,7 @@ def find_peers(country: str, goal: str = "", themes=(), limit: int = 10) -> Matc
         peers,
         notice=results.notice,
         courses=tuple(courses_on(named_themes)),
+        fellowships=tuple(
+            open_fellowships_hosted_by([peer.country.iso3 for peer in peers], named_themes)
+        ),
     )

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.utils import timezone
+
 from casestudies.models import Country, Theme
 from search.backends.base import DOCUMENT_TYPES, OUTCOMES, SearchHit, SearchResults
 
@@ -35,9 +39,17 @@ def facets_json(results: SearchResults, labels: Labels) -> dict:
     }
 
 
+def fellowship_hit_status(hit: SearchHit, now=None) -> str:
+    """Open or closed at `now` (default: now), from the deadline the hit carries."""
+    deadline = hit.details.get("application_deadline")
+    if not deadline:
+        return "closed"
+    return "open" if (now or timezone.now()) < datetime.fromisoformat(deadline) else "closed"
+
+
 def hit_json(hit: SearchHit, request=None) -> dict:
     url = request.build_absolute_uri(hit.url) if request is not None and hit.url else hit.url
-    return {
+    data = {
         "title": hit.title,
         "url": url,
         "type": hit.type,
@@ -45,4 +57,30 @@ def hit_json(hit: SearchHit, request=None) -> dict:
         "themes": list(hit.themes),
         "snippet": hit.snippet,
         "year": hit.year,
+    }
+    if hit.type == "fellowship":
+        data["application_deadline"] = hit.details.get("application_deadline")
+        data["status"] = fellowship_hit_status(hit)
+    return data
+
+
+def fellowship_json(fellowship, absolute_url: str, now=None) -> dict:
+    """One fellowship as GET /api/v1/match/ and `match_peers --json` list it.
+
+    `fellowship` needs `host_country` and `themes` loaded.
+    """
+    return {
+        "title": fellowship.title,
+        "url": absolute_url,
+        "host_country": {
+            "iso3": fellowship.host_country.iso3,
+            "name": fellowship.host_country.name,
+        },
+        "host_institution": fellowship.host_institution,
+        "themes": [theme.slug for theme in fellowship.themes.all()],
+        "start_date": fellowship.start_date.isoformat(),
+        "end_date": fellowship.end_date.isoformat(),
+        "application_deadline": fellowship.application_deadline.isoformat(),
+        "status": str(fellowship.status_at(now or timezone.now())),
+        "sample": fellowship.is_sample,
     }

@@ -26,9 +26,9 @@ def _commitment_themes_changed(sender, instance, action, **kwargs):
 
 
 def connect():
-    from learning.models import CoursePage
+    from learning.models import CoursePage, FellowshipPage
 
-    for page_type in (CaseStudyPage, CoursePage):
+    for page_type in (CaseStudyPage, CoursePage, FellowshipPage):
         name = page_type.__name__
         page_published.connect(_page_published, sender=page_type, dispatch_uid=f"pub-{name}")
         page_unpublished.connect(_page_removed, sender=page_type, dispatch_uid=f"unpub-{name}")

@@ -26,12 +26,14 @@ logger = logging.getLogger("search")
 
 def document_id_for(instance) -> str | None:
     from casestudies.models import CaseStudyPage, Commitment
-    from learning.models import CoursePage
+    from learning.models import CoursePage, FellowshipPage
 
     if isinstance(instance, CaseStudyPage):
         return f"casestudy-{instance.pk}"
     if isinstance(instance, CoursePage):
         return f"course-{instance.pk}"
+    if isinstance(instance, FellowshipPage):
+        return f"fellowship-{instance.pk}"
     if isinstance(instance, Commitment):
         return f"commitment-{instance.identifier}"
     return None
@@ -40,8 +42,18 @@ def document_id_for(instance) -> str | None:
 def document_for(instance):
     """The index document for a live object, or None when it should not be searchable."""
     from casestudies.models import CaseStudyPage, Commitment
-    from learning.models import CoursePage
+    from learning.models import CoursePage, FellowshipPage
 
+    if isinstance(instance, FellowshipPage):
+        fellowship = (
+            FellowshipPage.objects.live()
+            .public()
+            .select_related("host_country")
+            .prefetch_related("themes")
+            .filter(pk=instance.pk)
+            .first()
+        )
+        return documents.from_fellowship(fellowship) if fellowship else None
     if isinstance(instance, CoursePage):
         course = (
             CoursePage.objects.live()
@@ -116,13 +128,15 @@ def reindex_all_commitments(**kwargs) -> None:
 
 def _instance_for(doc_id: str):
     from casestudies.models import CaseStudyPage, Commitment
-    from learning.models import CoursePage
+    from learning.models import CoursePage, FellowshipPage
 
     kind, _, key = doc_id.partition("-")
     if kind == "casestudy":
         return CaseStudyPage.objects.filter(pk=key).first()
     if kind == "course":
         return CoursePage.objects.filter(pk=key).first()
+    if kind == "fellowship":
+        return FellowshipPage.objects.filter(pk=key).first()
     if kind == "commitment":
         return Commitment.objects.filter(identifier=key).first()
     return None

@@ -142,6 +142,7 @@ def course_json(course, request) -> dict:
 @require_GET
 def match_api(request):
     from search.peers import find_peers
+    from search.presenters import fellowship_json
 
     try:
         themes = params.themes(request.GET)
@@ -158,8 +159,10 @@ def match_api(request):
         "goal": result.goal,
         "themes": list(result.themes),
         "peers": [peer.as_json() for peer in result.peers],
-        # Filled once fellowships exist (learning app).
-        "fellowships": [],
+        "fellowships": [
+            fellowship_json(page, request.build_absolute_uri(page.url))
+            for page in result.fellowships
+        ],
         "courses": [course_json(course, request) for course in result.courses],
         "method": "/peers/#how-it-works",
     }

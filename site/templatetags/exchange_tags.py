@@ -46,3 +46,11 @@ def query_without(context, name, value):
     params.setlist(name, [v for v in params.getlist(name) if v != value])
     params.pop("page", None)
     return "?" + params.urlencode()
+
+
+@register.filter
+def fellowship_status(hit):
+    """Open or closed, for a fellowship search hit: decided now, not when it was indexed."""
+    from search.presenters import fellowship_hit_status
+
+    return fellowship_hit_status(hit)

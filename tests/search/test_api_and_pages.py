@@ -391,6 +391,20 @@ def test_peer_links_lead_to_pages_that_exist(client, site):
         assert client.get(link["href"].split("#")[0]).status_code == 200
 
 
+def test_each_peer_offers_an_introduction_request_filled_in_with_the_search(client, site):
+    html = soup(client.get("/peers/", {"country": "ZMB", "q": "beneficial ownership"}))
+    peer = html.select_one("li.peer")
+    name = peer.select_one("h3 a").get_text(strip=True)
+
+    link = peer.select_one(".peer__introduce a")
+    assert f"to reformers in {name}" in link.get_text()
+    form = client.get(link["href"])
+    assert form.status_code == 200
+    assert form.context["peer_country"].name == name
+    assert form.context["form"].initial["country"].iso3 == "ZMB"
+    assert form.context["form"].initial["goal"] == "beneficial ownership"
+
+
 def test_peers_page_without_a_question_shows_the_form_and_how_it_works(client, real_data):
     response = client.get("/peers/")
     html = soup(response)

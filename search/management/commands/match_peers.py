@@ -2,7 +2,9 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from learning.fellowship_views import format_deadline
 from search.peers import find_peers
+from search.presenters import fellowship_json
 from search.service import InvalidSearch
 
 
@@ -36,6 +38,10 @@ class Command(BaseCommand):
                         "country": result.reformer.as_json(),
                         "goal": result.goal,
                         "peers": [peer.as_json() for peer in result.peers],
+                        "fellowships": [
+                            fellowship_json(page, page.get_full_url())
+                            for page in result.fellowships
+                        ],
                     }
                 )
             )
@@ -51,6 +57,17 @@ class Command(BaseCommand):
             )
             for reason in peer.reasons:
                 self.stdout.write(f"      - {reason}")
+        if result.fellowships:
+            self.stdout.write("")
+            self.stdout.write("Open fellowships hosted by these peers")
+            for page in result.fellowships:
+                sample = " [sample]" if page.is_sample else ""
+                self.stdout.write(
+                    f"  - {page.title}{sample}\n"
+                    f"    {page.host_institution}, {page.host_country.name}; "
+                    f"apply by {format_deadline(page)}\n"
+                    f"    {page.get_full_url()}"
+                )
 
 
 def _json_dumps(data) -> str:
