@@ -5,11 +5,14 @@ reason`; if any entry is bad, nothing is written. Fellowships are matched on
 their slug under the fellowship index, so importing again updates them (a new
 revision only where something changed) instead of duplicating them.
 
-Deadlines are fixed moments with a time zone (`2027-03-31T23:59:00+00:00`), never
+Deadlines are fixed moments with a UTC offset (`2027-03-31T23:59:00+00:00`), never
 relative to the import: the same file gives the same open/closed states to everyone.
+`deadline_time_zone` (optional, default UTC) is the host's IANA time zone, in which
+pages show the deadline.
 """
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +43,7 @@ REQUIRED = {
     "what_you_will_do",
     "criteria",
 }
-KEYS = REQUIRED | {"sample"}
+KEYS = REQUIRED | {"sample", "deadline_time_zone"}
 TEXT_MAX = {
     "title": 255,
     "summary": 500,
@@ -152,6 +155,12 @@ def validate(path: Path) -> tuple[list[FellowshipDraft], list[Problem]]:
             )
         elif start and deadline.date() > start:
             problem(at("application_deadline"), "the deadline is after the fellowship starts")
+        time_zone = entry.get("deadline_time_zone", "UTC")
+        if not isinstance(time_zone, str) or time_zone not in zoneinfo.available_timezones():
+            problem(
+                at("deadline_time_zone"),
+                f"unknown time zone `{time_zone}` (use a name like Europe/Bratislava)",
+            )
         for key in ("eligibility", "what_you_will_do"):
             if not isinstance(entry[key], str) or not entry[key].strip():
                 problem(at(key), f"`{key}` must be non-empty Markdown text")
@@ -179,6 +188,7 @@ def validate(path: Path) -> tuple[list[FellowshipDraft], list[Problem]]:
                     "start_date": start,
                     "end_date": end,
                     "application_deadline": deadline,
+                    "deadline_time_zone": time_zone,
                     "eligibility": entry["eligibility"].strip(),
                     "what_you_will_do": entry["what_you_will_do"].strip(),
                     "criteria": [c.strip() for c in criteria],

@@ -7,7 +7,6 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
 
 from exchange.rate_limit import RateLimit
 from learning.forms import FellowshipApplicationForm
@@ -23,16 +22,11 @@ RATE_LIMITED_MESSAGE = (
 CLOSED_MESSAGE = "Applications for this fellowship closed on {deadline}. It no longer accepts them."
 
 
-def format_deadline(fellowship) -> str:
-    """The deadline in the site's time zone, naming it: "31 March 2027, 23:59 UTC"."""
-    return formats.date_format(timezone.localtime(fellowship.application_deadline), "j F Y, H:i T")
-
-
 def apply(request, fellowship):
     if request.method != "POST":
         return redirect(fellowship.url)
     if not fellowship.is_open:
-        messages.error(request, CLOSED_MESSAGE.format(deadline=format_deadline(fellowship)))
+        messages.error(request, CLOSED_MESSAGE.format(deadline=fellowship.deadline_display))
         return redirect(fellowship.url)
     if APPLICATIONS.hit(request, request.POST.get("email", "")):
         messages.error(request, RATE_LIMITED_MESSAGE)

@@ -153,7 +153,6 @@ def from_fellowship(page) -> IndexDocument:
     the page changing, so pages and the API work the status out from
     `details["application_deadline"]` when they show the hit.
     """
-    from learning.fellowship_views import format_deadline
 
     return IndexDocument(
         doc_id=f"fellowship-{page.pk}",
@@ -167,7 +166,7 @@ def from_fellowship(page) -> IndexDocument:
         details={
             "host_institution": page.host_institution,
             "application_deadline": page.application_deadline.isoformat(),
-            "deadline": format_deadline(page),
+            "deadline": page.deadline_display,
             "start_date": page.start_date.isoformat() if page.start_date else None,
             "end_date": page.end_date.isoformat() if page.end_date else None,
             "sample": page.is_sample,

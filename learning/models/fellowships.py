@@ -6,13 +6,17 @@ application keeps a snapshot of the fellowship's title and survives the page
 being deleted: reviewers must never silently lose someone's application.
 """
 
+import zoneinfo
+from datetime import timedelta
+
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Avg, Case, F, Q, Value, When
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from modelcluster.fields import ParentalManyToManyField
@@ -24,6 +28,23 @@ from wagtail.models import Page
 from wagtail.search import index
 
 MOTIVATION_MAX = 3000
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+def validate_time_zone(name: str) -> None:
+    if name not in zoneinfo.available_timezones():
+        raise ValidationError(f"Unknown time zone {name!r}: use a name like Europe/Bratislava.")
+
+
+def utc_offset_label(offset: timedelta) -> str:
+    """UTC+1, UTC+5:30, and negative offsets with a real minus sign, which reads better."""
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
 class FellowshipStatus(models.TextChoices):
@@ -100,6 +121,12 @@ class FellowshipPage(RoutablePageMixin, Page):
         db_index=True,
         help_text="Applications close at this moment; the page shows it with its time zone.",
     )
+    deadline_time_zone = models.CharField(
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text="The host's time zone: the deadline is shown in it, with its UTC offset.",
+    )
     criteria = StreamField(
         [("criterion", blocks.CharBlock(max_length=120, label="Criterion"))],
         blank=True,
@@ -125,7 +152,15 @@ class FellowshipPage(RoutablePageMixin, Page):
                         FieldPanel("end_date"),
                     ]
                 ),
-                FieldPanel("application_deadline"),
+                FieldRowPanel(
+                    [
+                        FieldPanel("application_deadline"),
+                        FieldPanel(
+                            "deadline_time_zone",
+                            widget=forms.Select(choices=time_zone_choices),
+                        ),
+                    ]
+                ),
             ],
             heading="Placement",
         ),
@@ -159,6 +194,20 @@ class FellowshipPage(RoutablePageMixin, Page):
     @property
     def status(self) -> str:
         return self.status_at(timezone.now())
+
+    @property
+    def deadline_display(self) -> str:
+        """The deadline in the host's time zone, named: "28 February 2027, 23:59 Bratislava
+        time (UTC+1)", or "31 January 2027, 23:59 UTC" for fellowships kept in UTC."""
+        if self.application_deadline is None:
+            return ""
+        name = self.deadline_time_zone or "UTC"
+        local = timezone.localtime(self.application_deadline, zoneinfo.ZoneInfo(name))
+        moment = dateformat.format(local, "j F Y, H:i")
+        if name == "UTC":
+            return f"{moment} UTC"
+        city = name.rsplit("/", 1)[-1].replace("_", " ")
+        return f"{moment} {city} time ({utc_offset_label(local.utcoffset())})"
 
     @property
     def is_open(self) -> bool:

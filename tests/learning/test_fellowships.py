@@ -517,3 +517,77 @@ def test_import_command_fails_without_writing_on_a_bad_file(tmp_path, fellowship
     with pytest.raises(CommandError):
         call_command("import_fellowships", bad, verbosity=0)
     assert not FellowshipPage.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("deadline", "time_zone", "shown"),
+    [
+        ("2027-01-31T23:59:00+00:00", "UTC", "31 January 2027, 23:59 UTC"),
+        (
+            "2027-02-28T22:59:00+00:00",
+            "Europe/Bratislava",
+            "28 February 2027, 23:59 Bratislava time (UTC+1)",
+        ),
+        # Summer time: the same zone, another offset.
+        (
+            "2027-06-30T21:59:00+00:00",
+            "Europe/Bratislava",
+            "30 June 2027, 23:59 Bratislava time (UTC+2)",
+        ),
+        # A deadline late in Santiago is the next day in UTC: the host's date is the one shown.
+        (
+            "2026-07-01T03:59:00+00:00",
+            "America/Santiago",
+            "30 June 2026, 23:59 Santiago time (UTC−4)",
+        ),
+        (
+            "2027-03-31T18:29:00+00:00",
+            "Asia/Kolkata",
+            "31 March 2027, 23:59 Kolkata time (UTC+5:30)",
+        ),
+    ],
+)
+def test_the_deadline_is_shown_in_the_hosts_time_zone_with_its_offset(deadline, time_zone, shown):
+    page = FellowshipPage(
+        application_deadline=dt.datetime.fromisoformat(deadline), deadline_time_zone=time_zone
+    )
+
+    assert page.deadline_display == shown
+
+
+def test_a_fellowship_page_shows_the_deadline_in_host_time(client, fellowship):
+    fellowship.application_deadline = timezone.now() + dt.timedelta(days=30)
+    fellowship.deadline_time_zone = "Africa/Nairobi"
+    fellowship.save_revision().publish()
+
+    html = client.get(fellowship.url).content.decode()
+
+    assert "Nairobi time (UTC+3)" in html
+
+
+def test_import_refuses_an_unknown_deadline_time_zone(real_data, home, tmp_path):
+    text = SAMPLE_FILE.read_text(encoding="utf-8")
+    broken = text.replace(
+        "deadline_time_zone: Europe/London", "deadline_time_zone: Europe/Londres", 1
+    )
+    path = tmp_path / "fellowships.yaml"
+    path.write_text(broken, encoding="utf-8")
+    line = broken.splitlines().index("    deadline_time_zone: Europe/Londres") + 1
+
+    with pytest.raises(ImportFailed) as failure:
+        import_fellowships(path)
+
+    assert [(p.line, p.reason) for p in failure.value.problems] == [
+        (line, "unknown time zone `Europe/Londres` (use a name like Europe/Bratislava)")
+    ]
+    assert not FellowshipPage.objects.exists()
+
+
+def test_an_editor_sets_the_deadline_time_zone_in_the_admin(client, fellowship, editor):
+    client.force_login(editor)
+    edit_url = reverse("wagtailadmin_pages:edit", args=[fellowship.pk])
+
+    html = client.get(edit_url).content.decode()
+
+    assert 'name="deadline_time_zone"' in html
+    assert '<option value="America/Santiago">America/Santiago</option>' in html

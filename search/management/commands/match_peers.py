@@ -2,7 +2,6 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from learning.fellowship_views import format_deadline
 from search.peers import find_peers
 from search.presenters import fellowship_json
 from search.service import InvalidSearch
@@ -65,7 +64,7 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"  - {page.title}{sample}\n"
                     f"    {page.host_institution}, {page.host_country.name}; "
-                    f"apply by {format_deadline(page)}\n"
+                    f"apply by {page.deadline_display}\n"
                     f"    {page.get_full_url()}"
                 )
 
