@@ -481,14 +481,14 @@ QUERY_BUDGETS = [
         {"country": "ZMB", "q": "lobbying"},
         {"country": "ZMB", "q": "open data"},
         "li.peer",
-        6,  # + courses on the themes the goal names (view restrictions, courses)
+        6,  # + courses and open fellowships on the themes the goal names (one query each)
     ),
     (
         MATCH_API,
         {"country": "ZMB", "q": "lobbying"},
         {"country": "ZMB", "q": "open data"},
         "peers",
-        4,  # + courses on the themes the goal names (view restrictions, courses)
+        4,  # + courses and open fellowships on the themes the goal names (one query each)
     ),
 ]
 
