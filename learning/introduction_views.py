@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 from casestudies.models import Country, Theme
 from exchange.rate_limit import RateLimit
 from learning.forms import IntroductionRatingForm, IntroductionRequestForm
-from learning.introductions import send_introduction_email
+from learning.introductions import notify_brokers, send_introduction_email
 from learning.models import IntroductionRequest, IntroductionStatus
 from search.thesaurus import parse
 
@@ -95,6 +95,11 @@ def request_introduction(request):
             with transaction.atomic():
                 introduction = form.save()
             status_url = request.build_absolute_uri(introduction.get_absolute_url())
+            try:
+                notify_brokers(introduction, request)
+            except (smtplib.SMTPException, OSError):
+                # The queue still shows it; brokers only miss the nudge.
+                logger.exception("Could not tell brokers of request %s", introduction.pk)
             try:
                 send_introduction_email(introduction, "received", status_url)
             except (smtplib.SMTPException, OSError):

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -380,3 +381,22 @@ def test_a_failed_confirmation_email_keeps_the_request_and_says_so(client, chile
     assert IntroductionRequest.objects.count() == 1
     assert "could not send the confirmation" in response.content.decode()
     assert "Bookmark this page" in response.content.decode()
+
+
+def test_brokers_are_told_of_a_new_request_without_the_requesters_details(
+    client, chile, django_user_model
+):
+    broker = django_user_model.objects.create_user("broker", "broker@example.org", "pw-b-1")
+    broker.groups.add(Group.objects.get(name="Introduction brokers"))
+    django_user_model.objects.create_user("former", "former@example.org", "pw", is_active=False)
+
+    client.post(REQUEST_URL, request_data())
+
+    introduction = IntroductionRequest.objects.get()
+    to_brokers = [m for m in mail.outbox if m.to == ["broker@example.org"]]
+    assert len(to_brokers) == 1
+    assert to_brokers[0].subject == "New introduction request: Paraguay → Chile on Lobbying"
+    assert f"/admin/peer_introductions/broker/{introduction.pk}/" in to_brokers[0].body
+    assert "lucia@example.org" not in to_brokers[0].body
+    assert "Lucía" not in to_brokers[0].body
+    assert all("former@example.org" not in m.to for m in mail.outbox)
