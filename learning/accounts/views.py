@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from exchange.rate_limit import RateLimit
 from learning.accounts import tokens
 from learning.accounts.forms import (
     LoginForm,
@@ -30,6 +31,13 @@ from learning.progress import dashboard_for
 # One verification email per address per this many seconds, however often the forms are
 # posted: nobody can use the site to flood an inbox.
 RESEND_COOLDOWN_SECONDS = 60
+# Sign-ups per network address: generous, because a ministry's staff or a workshop's
+# participants often share one public address; a bot creating accounts does not stop at 30.
+SIGNUPS = RateLimit("signups", limit=30)
+SIGNUP_RATE_LIMITED_MESSAGE = (
+    "Too many accounts were created from your network in the last hour. Please try again "
+    "later, or write to us if you are signing up a group."
+)
 SIGNUP_EMAIL_SESSION_KEY = "accounts:signup-email"
 LOGIN_EMAIL_SESSION_KEY = "accounts:login-email"
 
@@ -62,6 +70,11 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect("accounts:dashboard")
     form = SignupForm(request.POST or None)
+    if request.method == "POST" and SIGNUPS.hit(request):
+        messages.error(request, SIGNUP_RATE_LIMITED_MESSAGE)
+        return render(
+            request, "accounts/signup.html", {"form": form, "rate_limited": True}, status=429
+        )
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -164,6 +177,18 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "registration/password_reset_email.html"
     subject_template_name = "registration/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """A signed-in learner changes their password (the current one is asked for)."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:dashboard")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # keeps this session signed in, ends the others
+        messages.success(self.request, "Your password is changed.")
+        return response
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

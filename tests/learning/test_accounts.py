@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from learning.accounts import tokens
+from learning.accounts.views import SIGNUPS
 
 User = get_user_model()
 
@@ -490,3 +491,58 @@ def test_dashboard_needs_a_login(client):
 
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=/accounts/dashboard/"
+
+
+def test_sign_ups_from_one_network_are_limited(client, db):
+    for number in range(SIGNUPS.limit):
+        assert sign_up(client, email=f"person{number}@example.org").status_code == 302
+
+    response = sign_up(client, email="one-more@example.org")
+
+    assert response.status_code == 429
+    assert "Too many accounts were created from your network" in text(response)
+    assert not User.objects.filter(email="one-more@example.org").exists()
+    # Another network is not affected.
+    other = client.post(
+        SIGNUP,
+        {"name": "B", "email": "b@example.org", "password1": PASSWORD, "password2": PASSWORD},
+        REMOTE_ADDR="192.0.2.77",
+    )
+    assert other.status_code == 302
+
+
+def test_a_signed_in_learner_changes_their_password(client, learner_client, learner):
+    page = learner_client.get("/accounts/dashboard/")
+    assert 'href="/accounts/password/"' in page.content.decode()
+
+    wrong = learner_client.post(
+        "/accounts/password/",
+        {
+            "old_password": "not-it",
+            "new_password1": "A-new-pass-2027",
+            "new_password2": "A-new-pass-2027",
+        },
+    )
+    assert wrong.status_code == 200
+    assert "old password was entered incorrectly" in text(wrong)
+
+    response = learner_client.post(
+        "/accounts/password/",
+        {
+            "old_password": "pw-learner-1",
+            "new_password1": "A-new-pass-2027",
+            "new_password2": "A-new-pass-2027",
+        },
+        follow=True,
+    )
+    assert "Your password is changed." in text(response)
+    assert response.wsgi_request.user.is_authenticated  # still signed in here
+    learner.refresh_from_db()
+    assert learner.check_password("A-new-pass-2027")
+
+
+def test_changing_a_password_needs_a_sign_in(client, db):
+    response = client.get("/accounts/password/")
+
+    assert response.status_code == 302
+    assert "/accounts/login/" in response.url
