@@ -22,6 +22,17 @@ def require_service(available: bool, reason: str):
     pytest.skip(f"{reason} (skipped only outside CI: under CI=true this fails)")
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Every test starts with an empty cache: rate-limit counters, email cooldowns and cached
+    country profiles must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def home(db):
     return ensure_page_tree()

@@ -24,14 +24,6 @@ RESET_LINK = re.compile(r"http://testserver(/accounts/password-reset/[^/\s]+/[^/
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """The resend cooldown lives in the cache: every test starts without one."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def soup(response) -> BeautifulSoup:
     return BeautifulSoup(response.content, "html.parser")
 

@@ -10,7 +10,6 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import mail
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -31,13 +30,6 @@ from learning.models import (
 
 RATE_LIMIT = APPLICATIONS.limit
 SAMPLE_FILE = settings.BASE_DIR / "learning" / "sample_content" / "fellowships" / "fellowships.yaml"
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()  # rate-limit counters must not leak between tests
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -20,13 +19,6 @@ from learning.models import (
 )
 
 REQUEST_URL = reverse("learning:request_introduction")
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()  # rate-limit counters must not leak between tests
-    yield
-    cache.clear()
 
 
 @pytest.fixture
