@@ -300,7 +300,7 @@ def test_the_dashboard_lists_the_requesters_introductions_with_their_status(clie
     assert asked_signed_out.get_absolute_url() in html
     assert asked_signed_in.get_absolute_url() in html
     assert "United Kingdom" not in html
-    assert "rate it" in html
+    assert "Rate the introduction" in html
 
 
 def test_the_dashboard_lists_fellowship_applications_with_their_status(client, lucia, home):
@@ -339,8 +339,8 @@ def test_the_dashboard_lists_fellowship_applications_with_their_status(client, l
 
     assert "Your fellowship applications" in html
     assert "Lobbying register placement" in html
-    assert '<span class="application__status">Shortlisted</span>' in html
-    assert html.count('class="application__status"') == 1
+    assert '<span class="application__status tag">Shortlisted</span>' in html
+    assert html.count('class="application__status tag"') == 1
 
 
 def test_the_dashboard_points_to_peers_when_there_is_nothing_yet(client, lucia):
