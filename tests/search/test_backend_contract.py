@@ -197,6 +197,16 @@ def test_reindexing_a_document_replaces_it(backend):
     assert backend.count() == len(CORPUS)
 
 
+def test_reindexing_a_document_forgets_its_old_words(backend):
+    """A word only the old title had no longer finds the document."""
+    edited = replace(BY_ID["casestudy-9001"], title="Open tender noticeboard")
+
+    backend.index([edited])
+
+    assert search(backend, words=("portal",)).total == 0
+    assert ids(search(backend, words=("noticeboard",))) == ["casestudy-9001"]
+
+
 def test_delete_removes_documents_and_ignores_unknown_ids(backend):
     backend.delete(["casestudy-9001", "casestudy-999999"])
 
@@ -224,6 +234,11 @@ def test_hit_carries_the_display_fields_of_its_document(backend):
     assert hit.details == {"status": "planned", "sample": True}
     (starred,) = search(backend, words=("archives",)).hits
     assert starred.outcomes == ("starred", "complete", "opened_government")
+
+
+def test_words_match_other_forms_of_the_same_word(backend):
+    assert ids(search(backend, words=("audits",))) == ["commitment-XCC0002", "commitment-XCC0001"]
+    assert ids(search(backend, words=("registries",))) == ["commitment-XBB0002"]
 
 
 # --- Filters and facets -----------------------------------------------------------------
@@ -374,6 +389,25 @@ def test_snippet_without_highlighting_is_the_escaped_summary(backend):
     assert hit.snippet == "Every public tender published as open data."
 
 
+def test_snippet_is_the_summary_when_only_the_title_matches(backend):
+    (hit,) = search(backend, words=("portal",)).hits
+
+    assert hit.snippet == "Every public tender published as open data."
+
+
+def test_snippet_is_a_short_fragment_of_a_long_body(backend):
+    """The mark keeps the document's own case around the match."""
+    body = "Filler sentence about nothing in particular. " * 40 + "The Beacon reform."
+    backend.index(
+        [IndexDocument(doc_id="course-9002", type="course", title="Long", url="/", body=body)]
+    )
+
+    (hit,) = search(backend, words=("beacon",)).hits
+
+    assert "<mark>Beacon</mark>" in hit.snippet
+    assert len(hit.snippet) < 300
+
+
 # --- Thesaurus expansion ----------------------------------------------------------------
 
 
@@ -522,6 +556,18 @@ def test_rebuild_with_nothing_empties_the_index(backend):
 
     assert backend.count() == 0
     assert search(backend).total == 0
+
+
+def test_failed_rebuild_keeps_the_documents_it_had(backend):
+    def broken_documents():
+        yield from CORPUS[:2]
+        raise RuntimeError("database went away")
+
+    with pytest.raises(RuntimeError):
+        backend.rebuild(broken_documents())
+
+    assert backend.count() == len(CORPUS)
+    assert ids(search(backend, words=("audit",))) == ["commitment-XCC0002", "commitment-XCC0001"]
 
 
 def test_backend_reports_its_name_and_answers(backend):
