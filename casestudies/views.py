@@ -7,9 +7,9 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from wagtail.models import Page
 
 from casestudies.models import CaseStudyPage, Commitment, Country, Theme
+from exchange.visibility import live_public
 from learning.models import FellowshipPage, FellowshipStatus
 
 COUNTRIES_PER_PAGE = 60
@@ -23,8 +23,7 @@ def _page(request, queryset, per_page):
 
 def _live_case_studies():
     return (
-        CaseStudyPage.objects.live()
-        .public()
+        live_public(CaseStudyPage.objects)
         .select_related("country")
         .prefetch_related("themes")
         .order_by("-period_start", "title")
@@ -88,19 +87,9 @@ def country_detail(request, iso3):
         and other.ogp_member
         and (other.region, other.income_group) == (country.region, country.income_group)
     ]
-    # View restrictions are read once for both page types the profile lists.
-    private = Page.objects.private_q()
-    case_studies = (
-        CaseStudyPage.objects.live()
-        .exclude(private)
-        .filter(country=country)
-        .select_related("country")
-        .prefetch_related("themes")
-        .order_by("-period_start", "title")
-    )
+    case_studies = _live_case_studies().filter(country=country)
     fellowships = list(
-        FellowshipPage.objects.live()
-        .exclude(private)
+        live_public(FellowshipPage.objects)
         .filter(host_country=country)
         .prefetch_related("themes")
         .order_by("application_deadline", "title")

@@ -9,12 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef
-from django.db.models.functions import Length, Substr
 from django.utils import timezone
-from wagtail.models import PageViewRestriction
 
 from casestudies.models import WGI_DIMENSIONS, Country
+from exchange.visibility import live_public
 from search.backends.base import MAX_QUERY_LENGTH, SearchQuery
 from search.matching import CountryProfile, PeerMatch, match_peers
 from search.service import InvalidSearch, search_query
@@ -41,19 +39,6 @@ class MatchResult:
 
 MAX_COURSES = 5
 MAX_FELLOWSHIPS = 5
-
-
-def live_public(pages):
-    """Live pages outside private sections, decided inside the one query that lists them.
-
-    Wagtail's `public()` first reads every view restriction (a query per call, so one
-    per kind of page offered); here the database checks that no restricted page is
-    the page itself or an ancestor, i.e. has a path that starts this page's path.
-    """
-    restricted = PageViewRestriction.objects.filter(
-        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
-    )
-    return pages.live().exclude(Exists(restricted))
 
 
 def courses_on(theme_slugs) -> list:
