@@ -6,9 +6,17 @@ from casestudies.models.commitments import (
     Specificity,
 )
 from casestudies.models.pages import CaseStudyIndexPage, CaseStudyPage, CaseStudyStatus
-from casestudies.models.reference import WGI_DIMENSIONS, Country, Theme
+from casestudies.models.reference import (
+    PARTICIPATING_STATUSES,
+    WGI_DIMENSIONS,
+    Country,
+    OGPStatus,
+    Theme,
+)
+from casestudies.models.reforms import ReformRecord, ReformSource
 
 __all__ = [
+    "PARTICIPATING_STATUSES",
     "WGI_DIMENSIONS",
     "CaseStudyIndexPage",
     "CaseStudyPage",
@@ -16,8 +24,11 @@ __all__ = [
     "Commitment",
     "Completion",
     "Country",
+    "OGPStatus",
     "OpenedGovernment",
     "PotentialImpact",
+    "ReformRecord",
+    "ReformSource",
     "Specificity",
     "Theme",
 ]

@@ -98,6 +98,9 @@ class Commitment(index.Indexed, models.Model):
     title = models.CharField(max_length=1000)
     lead_institution = models.CharField(max_length=1000, blank=True)
     supporting_institutions = models.TextField(blank=True)
+    # OGP's "Full Text" (description, ambition, milestones as the action plan states them):
+    # indexed for search and matching; pages show only a short excerpt and link the source.
+    full_text = models.TextField(blank=True)
     themes = models.ManyToManyField("casestudies.Theme", related_name="commitments", blank=True)
 
     value_access_to_information = models.BooleanField(null=True, blank=True)

@@ -21,6 +21,19 @@ WGI_DIMENSIONS = [
 ]
 
 
+class OGPStatus(models.TextChoices):
+    """A national government's standing in OGP, as the members file records it."""
+
+    ACTIVE = "active", "Active member"
+    INACTIVE = "inactive", "Inactive member"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    UNKNOWN = "unknown", "Status not confirmed"
+
+
+# Statuses that still count as taking part in OGP (the members filter, headline figures).
+PARTICIPATING_STATUSES = (OGPStatus.ACTIVE, OGPStatus.INACTIVE, OGPStatus.UNKNOWN)
+
+
 class CountryQuerySet(models.QuerySet):
     def ogp_members(self):
         return self.filter(ogp_member=True)
@@ -45,8 +58,19 @@ class Country(index.Indexed, models.Model):
     regulatory_quality = models.FloatField(null=True, blank=True)
     rule_of_law = models.FloatField(null=True, blank=True)
     control_of_corruption = models.FloatField(null=True, blank=True)
-    # OGP participation as seen in the IRM commitments data (not an official roster).
-    ogp_member = models.BooleanField("OGP member in the IRM data", default=False, db_index=True)
+    # OGP membership comes from the members file (data/ogp/), never from the commitments.
+    ogp_member = models.BooleanField(
+        "takes part in OGP",
+        default=False,
+        db_index=True,
+        help_text="Set by import_ogp_members from the status: active, inactive or unconfirmed.",
+    )
+    ogp_status = models.CharField("OGP status", max_length=20, choices=OGPStatus, blank=True)
+    ogp_year_joined = models.PositiveSmallIntegerField("joined OGP in", null=True, blank=True)
+    ogp_status_note = models.CharField("OGP status note", max_length=300, blank=True)
+    ogp_source_url = models.URLField(
+        "OGP membership source", max_length=300, blank=True, help_text="Where the facts were read."
+    )
     ogp_region = models.CharField("OGP region", max_length=60, blank=True)
     ogp_first_plan_year = models.PositiveSmallIntegerField(
         "first action plan in the data", null=True, blank=True
@@ -72,7 +96,15 @@ class Country(index.Indexed, models.Model):
             heading="Worldwide Governance Indicators (estimate, about −2.5 to 2.5)",
         ),
         MultiFieldPanel(
-            [FieldPanel("ogp_member"), FieldPanel("ogp_region"), FieldPanel("ogp_first_plan_year")],
+            [
+                FieldPanel("ogp_member"),
+                FieldPanel("ogp_status"),
+                FieldPanel("ogp_year_joined"),
+                FieldPanel("ogp_status_note"),
+                FieldPanel("ogp_source_url"),
+                FieldPanel("ogp_region"),
+                FieldPanel("ogp_first_plan_year"),
+            ],
             heading="Open Government Partnership",
         ),
     ]
