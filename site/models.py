@@ -12,7 +12,12 @@ from casestudies.models import CaseStudyIndexPage, CaseStudyPage, Commitment, Co
 
 
 def headline_figures() -> dict:
-    """Figures from the real IRM data for the home page, in two queries."""
+    """Figures for the home page from the real data, in two queries.
+
+    All but one come from the IRM commitments; `members` counts the national
+    governments taking part in OGP according to the members file, never the
+    countries that happen to have commitments in the IRM export.
+    """
     totals = Commitment.objects.aggregate(
         commitments=Count("pk"),
         assessed=Count(
@@ -25,7 +30,7 @@ def headline_figures() -> dict:
         rated_impact=Count("pk", filter=Q(potential_impact__isnull=False)),
         plans=Count("action_plan_id", distinct=True),
     )
-    members = Country.objects.filter(ogp_member=True).count()
+    members = Country.objects.ogp_members().count()
 
     def share(part, whole):
         return round(100 * part / whole) if whole else None
