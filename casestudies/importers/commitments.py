@@ -1,11 +1,19 @@
-"""Import IRM-rated commitments from the OGP commitments CSV.
+"""Import IRM-rated commitments from the OGP commitments CSV and their full text.
 
-Every row is validated before anything is written; a file with any bad row
-imports nothing and every problem is reported with its line number. Re-running
-the import updates commitments in place (matched on the OGP identifier).
+Every row of both files is validated before anything is written; a problem in
+either file imports nothing from either, and every problem is reported with its
+line number. Re-running the import updates commitments in place (matched on the
+OGP identifier).
+
+The full text (a second CSV: identifier, text as the action plan states it) is
+OGP's own wording: it is stored for search and matching, and pages show only a
+short excerpt with a link to OGP's page (`Commitment.full_text_excerpt`).
 """
 
+import csv
+import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +26,6 @@ from casestudies.importers.base import (
     ImportResult,
     Problem,
     as_dicts,
-    csv_records,
     read_text,
 )
 from casestudies.models import (
@@ -34,6 +41,12 @@ from casestudies.models.commitments import is_starred
 from casestudies.signals import commitments_imported
 
 DEFAULT_FILE = "ogp/commitments_open_parliament_2024-07.csv"
+DEFAULT_FULL_TEXT_FILE = "ogp/commitments_open_parliament_2024-07_full_text.csv"
+FULL_TEXT_COLUMNS = ["Commitment Unique Identifier", "Full Text"]
+# Control characters (C0, DEL, C1) other than tab and line feed: a NUL or a stray
+# escape code in OGP's text means a damaged export. Line endings are made "\n" first.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+LINE_ENDING = re.compile(r"\r\n?")
 
 # "ND" (no data), "NR" (not reviewed), "NA" and blanks all mean "not assessed".
 MISSING = {"", "ND", "NR", "NA", "N/A"}
@@ -119,6 +132,10 @@ class CommitmentRecord:
 
 def default_path() -> Path:
     return Path(settings.DATA_DIR) / DEFAULT_FILE
+
+
+def default_full_text_path() -> Path:
+    return Path(settings.DATA_DIR) / DEFAULT_FULL_TEXT_FILE
 
 
 class _RowParser:
@@ -250,7 +267,25 @@ def _text(value) -> str:
     return "" if value in MISSING else value
 
 
-def parse(path: Path) -> list[CommitmentRecord]:
+def parse(path: Path, full_text_path: Path | None = None) -> list[CommitmentRecord]:
+    """Every commitment of `path`, with its text from `full_text_path` ("" if it has none).
+
+    Raises ImportFailed with the problems of both files, so one run reports them all.
+    """
+    records, problems, identifiers = _parse_commitments(path)
+    known = identifiers | set(Commitment.objects.values_list("identifier", flat=True))
+    texts = parse_full_texts(full_text_path or default_full_text_path(), known, problems)
+    if problems:
+        raise ImportFailed(problems)
+    if not records:
+        raise ImportFailed([Problem(path.name, 1, "the file has no commitments")])
+    for record in records:
+        record.fields["full_text"] = texts.get(record.fields["identifier"], "")
+    return records
+
+
+def _parse_commitments(path: Path) -> tuple[list[CommitmentRecord], list[Problem], set[str]]:
+    """The valid records, the problems, and every identifier the file names."""
     if not path.exists():
         raise ImportFailed([Problem(path.name, 0, f"file not found: {path}")])
     source = path.name
@@ -261,15 +296,18 @@ def parse(path: Path) -> list[CommitmentRecord]:
     if not themes:
         raise ImportFailed([Problem(source, 0, "no themes loaded: run import_themes first")])
 
-    records_in_file = csv_records(read_text(path))
+    problems: list[Problem] = []
+    records_in_file = _csv_records(read_text(path), source, problems)
     header = next((values for _, values in records_in_file), [])
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
-        raise ImportFailed([Problem(source, 1, f"missing column(s): {', '.join(missing)}")])
+        # An unreadable first record (reported by _csv_records) is why columns are missing.
+        raise ImportFailed(
+            problems or [Problem(source, 1, f"missing column(s): {', '.join(missing)}")]
+        )
     themes_by_column = {column: theme for column, theme in themes.items() if column in header}
 
     row_parser = _RowParser(source, countries, themes_by_column)
-    problems: list[Problem] = []
     records: list[CommitmentRecord] = []
     first_line_of: dict[str, int] = {}
     for line, row in as_dicts(header, records_in_file):
@@ -297,15 +335,120 @@ def parse(path: Path) -> list[CommitmentRecord]:
             first_line_of[identifier] = line
         if record is not None:
             records.append(record)
-    if problems:
-        raise ImportFailed(problems)
-    if not records:
-        raise ImportFailed([Problem(source, 1, "the file has no commitments")])
-    return records
+    return records, problems, set(first_line_of)
 
 
-def import_commitments(path: Path | None = None, progress=None) -> ImportResult:
-    records = parse(path or default_path())
+def parse_full_texts(path: Path, known: set[str], problems: list[Problem]) -> dict[str, str]:
+    """{identifier: text} from the full-text CSV; its problems are added to `problems`.
+
+    Each identifier must name a commitment (of the commitments file or already
+    imported) and appear once. Texts keep their line breaks ("\r\n" becomes "\n")
+    and tabs; any other control character is a problem.
+    """
+    source = path.name
+    if not path.exists():
+        problems.append(Problem(source, 0, f"file not found: {path}"))
+        return {}
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        problems.append(
+            Problem(
+                source,
+                line,
+                f"not UTF-8 (byte 0x{raw[error.start]:02x}): save the file as UTF-8",
+            )
+        )
+        return {}
+    reported = len(problems)
+    records_in_file = _csv_records(text, source, problems)
+    header = next((values for _, values in records_in_file), [])
+    missing = [column for column in FULL_TEXT_COLUMNS if column not in header]
+    if missing:
+        if len(problems) == reported:  # else the header was unreadable, and that is reported
+            problems.append(Problem(source, 1, f"missing column(s): {', '.join(missing)}"))
+        return {}
+    texts: dict[str, str] = {}
+    first_line_of: dict[str, int] = {}
+    for line, row in as_dicts(header, records_in_file):
+        if None in row:
+            problems.append(Problem(source, line, "more values than columns"))
+            continue
+        if None in row.values():
+            problems.append(Problem(source, line, "fewer values than columns"))
+            continue
+        identifier = row["Commitment Unique Identifier"].strip()
+        if identifier in first_line_of:
+            problems.append(
+                Problem(
+                    source,
+                    line,
+                    f"duplicate identifier {identifier} "
+                    f"(first on line {first_line_of[identifier]})",
+                )
+            )
+            continue
+        first_line_of[identifier] = line
+        if identifier not in known:
+            problems.append(
+                Problem(
+                    source,
+                    line,
+                    f"unknown commitment identifier {identifier!r} "
+                    "(not in the commitments file nor imported before)",
+                )
+            )
+        full_text = LINE_ENDING.sub("\n", row["Full Text"])
+        control = CONTROL_CHARACTER.search(full_text)
+        if control:
+            problems.append(
+                Problem(
+                    source,
+                    line,
+                    f"Full Text of {identifier}: control character "
+                    f"U+{ord(control.group()):04X} (only line breaks and tabs are allowed)",
+                )
+            )
+            continue
+        texts[identifier] = _text(full_text)
+    return texts
+
+
+def _csv_records(text: str, source: str, problems: list[Problem]) -> Iterator[tuple[int, list]]:
+    """`csv_records`, with a malformed CSV reported at its line rather than raised.
+
+    csv refuses a value longer than its field size limit (131,072 characters). The
+    limit is left alone: the longest commitment text is about 28,000 characters, so
+    a longer value means a damaged file, most often a quote that is never closed.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""))
+    end = 0
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            reason = f"unreadable CSV: {error}"
+            if "field limit" in str(error):
+                reason = (
+                    f"a value is longer than {csv.field_size_limit():,} characters "
+                    "(is a closing quote missing?)"
+                )
+            problems.append(Problem(source, end + 1, reason))
+            return
+        start, end = end + 1, reader.line_num
+        if values:
+            yield start, values
+
+
+def import_commitments(
+    path: Path | None = None, progress=None, full_text_path: Path | None = None
+) -> ImportResult:
+    """Create or update the commitments of `path` and their texts, all in one transaction."""
+    records = parse(path or default_path(), full_text_path)
     result = ImportResult()
     through = Commitment.themes.through
     with transaction.atomic():
@@ -343,14 +486,19 @@ def import_commitments(path: Path | None = None, progress=None) -> ImportResult:
         update_fields = [f for f in records[0].fields if f != "identifier"]
         Commitment.objects.bulk_update(to_update, update_fields, batch_size=200)
         result.created = len(created)
-        _update_membership()
+        _update_irm_facts()
         if result.created or result.updated:
             transaction.on_commit(lambda: commitments_imported.send(sender=Commitment))
     return result
 
 
-def _update_membership():
-    """Mark countries with commitments as OGP members, with their first plan year."""
+def _update_irm_facts():
+    """Each country's OGP region and first action plan year as the IRM data records them.
+
+    These are facts of the commitments file only: membership (who takes part in
+    OGP, since when) comes from the members file (`import_ogp_members`), because
+    a member without commitments in this export is still a member.
+    """
     first_years = dict(
         Commitment.objects.values("country")
         .annotate(first=Min("plan_start_year"))
@@ -359,12 +507,9 @@ def _update_membership():
     regions = dict(
         Commitment.objects.filter(jurisdiction="").values_list("country", "ogp_region").distinct()
     )
-    Country.objects.exclude(pk__in=first_years).update(
-        ogp_member=False, ogp_first_plan_year=None, ogp_region=""
-    )
+    Country.objects.exclude(pk__in=first_years).update(ogp_first_plan_year=None, ogp_region="")
     countries = list(Country.objects.filter(pk__in=first_years))
     for country in countries:
-        country.ogp_member = True
         country.ogp_first_plan_year = first_years[country.pk]
         country.ogp_region = regions.get(country.pk, country.ogp_region)
-    Country.objects.bulk_update(countries, ["ogp_member", "ogp_first_plan_year", "ogp_region"])
+    Country.objects.bulk_update(countries, ["ogp_first_plan_year", "ogp_region"])

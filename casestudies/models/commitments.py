@@ -4,6 +4,8 @@ Every rating is nullable: a null means the IRM did not assess it ("ND"/"NR" in
 the data), which pages show as "not assessed" — never as a zero or a "no".
 """
 
+import re
+
 from django.db import models
 from django.db.models import Q
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -42,12 +44,31 @@ class OpenedGovernment(models.TextChoices):
     NO_RESULTS_YET = "no_results_yet", "No early results yet"
 
 
+# OGP's full text may be shown only as a short excerpt beside a link to OGP's page.
+FULL_TEXT_EXCERPT_LENGTH = 240
+# Word's symbol-font bullets arrive as private-use characters: boxes on most phones.
+PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
 OGP_VALUE_FIELDS = [
     ("value_access_to_information", "Access to information"),
     ("value_civic_participation", "Civic participation"),
     ("value_public_accountability", "Public accountability"),
     ("value_technology_innovation", "Technology and innovation"),
 ]
+
+
+def excerpt(text: str, length: int) -> str:
+    """The start of `text` as one paragraph of at most `length` characters plus "…".
+
+    Cut between words (a single word longer than `length` is cut inside it), without
+    a dangling comma or dash before the ellipsis.
+    """
+    plain = " ".join(PRIVATE_USE.sub(" ", text or "").replace("\xad", "").split())
+    if len(plain) <= length:
+        return plain
+    head = plain[: length + 1]
+    head = head.rsplit(" ", 1)[0] if " " in head else plain[:length]
+    return head.rstrip(" ,;:.-–—(/") + "…"
 
 
 def is_starred(*, specificity, relevant, potential_impact, completion) -> bool:
@@ -221,3 +242,17 @@ class Commitment(index.Indexed, models.Model):
     @property
     def ogp_values(self) -> list[str]:
         return [label for field, label in OGP_VALUE_FIELDS if getattr(self, field)]
+
+    @property
+    def full_text_excerpt(self) -> str:
+        """What pages may show of OGP's full text: its first ~240 characters, never all of it."""
+        return excerpt(self.full_text, FULL_TEXT_EXCERPT_LENGTH)
+
+    @property
+    def source_page_url(self) -> str:
+        """OGP's page for the commitment, else the OGP page its country's membership cites.
+
+        Every imported commitment has its own page; the fallback (which loads the
+        country) serves only commitments entered without one.
+        """
+        return self.source_url or self.country.ogp_source_url

@@ -30,7 +30,7 @@ def facts(html) -> dict[str, str]:
 def table_rows(html) -> dict[str, list[str]]:
     """A table's body rows as {row heading: [cells]}."""
     return {
-        row.th.get_text(strip=True): [cell.get_text(strip=True) for cell in row.select("td")]
+        row.th.get_text(strip=True): [cell.get_text(" ", strip=True) for cell in row.select("td")]
         for row in html.select("table tbody tr")
     }
 
@@ -66,12 +66,16 @@ def test_country_list_shows_kenya_as_an_ogp_member_with_its_commitments(demo_sit
     assert rows["Kenya"] == [
         "Sub-Saharan Africa",
         "Lower middle income",
-        "Yes (first plan in data: 2016)",
+        "Joined 2011 Source: OGP",
         "8",
         "1",
     ]
     assert html.select_one("a[href='/countries/KEN/']").get_text() == "Kenya"
-    assert "Ethiopia" not in rows  # no commitments in the IRM data
+    kenya_source = html.select_one("a[href='/countries/KEN/']").find_parent("tr").select("td a")
+    assert [a["href"] for a in kenya_source] == [Country.objects.get(iso3="KEN").ogp_source_url]
+    assert rows["South Africa"][2:] == ["Joined 2011 Source: OGP", "0", "0"]  # no commitments
+    assert "Ethiopia" not in rows  # not an OGP member
+    assert "Tanzania" not in rows  # withdrew in 2017
     assert html.select_one("#members").has_attr("checked")
     assert html.select_one("#region option[selected]")["value"] == "Sub-Saharan Africa"
 
@@ -80,13 +84,16 @@ def test_country_list_shows_unclassified_income_group_and_non_members(real_data,
     rows = table_rows(soup(client.get("/countries/?region=Sub-Saharan+Africa")))
 
     assert rows["Ethiopia"] == ["Sub-Saharan Africa", "Not classified", "—", "0", "0"]
+    assert rows["Tanzania"][2] == "Withdrew Source: OGP"
+    assert rows["Benin"][2] == "Joined 2025 Source: OGP"
 
 
 def test_country_list_filters_by_ogp_membership(real_data, client):
     html = soup(client.get("/countries/?members=1"))
 
-    members = Country.objects.filter(ogp_member=True).count()
-    assert html.select_one(".result-count").get_text(strip=True) == f"{members} countries"
+    # 73 active and 2 whose status is not confirmed; the 9 that withdrew are left out.
+    assert html.select_one(".result-count").get_text(strip=True) == "75 countries"
+    assert Country.objects.ogp_members().count() == 75
 
 
 def test_country_list_offers_every_region_once(real_data, client):
@@ -150,7 +157,55 @@ def test_country_page_shows_world_bank_context(real_data, client):
     assert context["GDP per capita"] == (
         f"US${round(kenya.gdp_per_capita):,} ({kenya.gdp_per_capita_year})"
     )
-    assert context["OGP"] == "Member; first action plan in the IRM data: 2016"
+    assert context["OGP membership"] == "OGP member since 2011 · Source: OGP"
+
+
+def test_country_page_shows_south_africa_as_a_member_since_2011_with_its_source(real_data, client):
+    south_africa = Country.objects.get(iso3="ZAF")
+
+    html = soup(client.get("/countries/ZAF/"))
+
+    assert facts(html)["OGP membership"] == "OGP member since 2011 · Source: OGP"
+    source = html.select_one("dl.facts a")
+    assert source.get_text() == "Source: OGP"
+    assert source["href"] == south_africa.ogp_source_url
+    assert source["href"].startswith("https://opengovpartnership.org/")
+
+
+@pytest.mark.parametrize(
+    ("iso3", "membership"),
+    [
+        ("HUN", "Withdrew from OGP (joined 2012): withdrew Dec 2016 · Source: OGP"),
+        (
+            "MLT",
+            "OGP member since 2011; status not confirmed (designated inactive Mar 2022; "
+            "4th plan submitted Dec 2023 to reactivate) · Source: OGP",
+        ),
+        ("ETH", "Not an OGP member"),
+    ],
+)
+def test_country_page_says_when_a_country_left_or_never_joined_ogp(
+    real_data, client, iso3, membership
+):
+    html = soup(client.get(f"/countries/{iso3}/"))
+
+    assert facts(html)["OGP membership"] == membership
+
+
+def test_country_page_shows_an_inactive_member_with_its_note(real_data, client):
+    country = CountryFactory(
+        ogp_member=True,
+        ogp_status="inactive",
+        ogp_year_joined=2014,
+        ogp_status_note="acted contrary to process twice",
+        ogp_source_url="https://www.opengovpartnership.org/members/example/",
+    )
+
+    html = soup(client.get(f"/countries/{country.iso3}/"))
+
+    assert facts(html)["OGP membership"] == (
+        "Inactive OGP member (joined 2014): acted contrary to process twice · Source: OGP"
+    )
 
 
 def test_country_page_shows_the_six_governance_indicators_with_their_year(real_data, client):

@@ -187,17 +187,34 @@ def test_local_members_are_linked_to_their_country_with_the_jurisdiction(real_da
 
 
 @pytest.mark.django_db
-def test_countries_with_commitments_become_ogp_members_with_their_first_plan_year(real_data):
+def test_countries_keep_their_ogp_region_and_first_plan_year_in_the_irm_data(real_data):
     kenya = Country.objects.get(iso3="KEN")
     uk = Country.objects.get(iso3="GBR")
 
-    assert (kenya.ogp_member, kenya.ogp_first_plan_year) == (True, 2016)
-    assert kenya.ogp_region == "Africa and the Middle East"
-    assert (uk.ogp_member, uk.ogp_first_plan_year, uk.ogp_region) == (True, 2013, "Europe")
+    assert (kenya.ogp_first_plan_year, kenya.ogp_region) == (2016, "Africa and the Middle East")
+    assert (uk.ogp_first_plan_year, uk.ogp_region) == (2013, "Europe")
     assert Country.objects.get(iso3="NGA").ogp_first_plan_year == 2017
     ethiopia = Country.objects.get(iso3="ETH")
-    assert (ethiopia.ogp_member, ethiopia.ogp_first_plan_year) == (False, None)
-    assert Country.objects.ogp_members().count() == 69
+    assert (ethiopia.ogp_first_plan_year, ethiopia.ogp_region) == (None, "")
+    assert Country.objects.filter(ogp_first_plan_year__isnull=False).count() == 69
+
+
+@pytest.mark.django_db
+def test_commitments_do_not_decide_ogp_membership(real_data):
+    Country.objects.filter(iso3="KEN").update(ogp_member=False, ogp_status="withdrawn")
+
+    run()
+
+    # South Africa, a founder, has no commitments in the export and stays a member;
+    # Kenya has commitments, yet the import leaves its membership as the members file set it.
+    south_africa = Country.objects.get(iso3="ZAF")
+    assert (south_africa.ogp_member, south_africa.ogp_first_plan_year) == (True, None)
+    kenya = Country.objects.get(iso3="KEN")
+    assert (kenya.ogp_member, kenya.ogp_status, kenya.ogp_year_joined) == (
+        False,
+        "withdrawn",
+        2011,
+    )
 
 
 # Updates
@@ -424,7 +441,7 @@ def test_one_bad_row_among_good_ones_leaves_the_database_unchanged(real_data, tm
         copies={"AL9999": "AL0002"},
     )
     before = snapshot()
-    members = list(Country.objects.ogp_members().values_list("iso3", "ogp_first_plan_year"))
+    irm_facts = list(Country.objects.values_list("iso3", "ogp_first_plan_year", "ogp_region"))
     out, err = StringIO(), StringIO()
 
     with pytest.raises(CommandError, match="1 problem"):
@@ -437,7 +454,9 @@ def test_one_bad_row_among_good_ones_leaves_the_database_unchanged(real_data, tm
     assert snapshot() == before
     assert not Commitment.objects.filter(identifier="AL9999").exists()
     assert Commitment.objects.get(identifier="AL0002").title == "e-Acts"
-    assert list(Country.objects.ogp_members().values_list("iso3", "ogp_first_plan_year")) == members
+    assert (
+        list(Country.objects.values_list("iso3", "ogp_first_plan_year", "ogp_region")) == irm_facts
+    )
 
 
 @pytest.mark.django_db
