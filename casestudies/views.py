@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from casestudies.models import CaseStudyPage, Commitment, Country, Theme
+from casestudies.models import CaseStudyPage, Commitment, Country, ReformRecord, Theme
 from exchange.visibility import live_public
 from learning.models import FellowshipPage, FellowshipStatus
 
@@ -40,7 +40,7 @@ def country_list(request):
     if region:
         countries = countries.filter(region=region)
     if members_only:
-        countries = countries.filter(ogp_member=True)
+        countries = countries.ogp_members()
     regions = Country.objects.order_by("region").values_list("region", flat=True).distinct()
     return render(
         request,
@@ -94,6 +94,11 @@ def country_detail(request, iso3):
         .prefetch_related("themes")
         .order_by("application_deadline", "title")
     )
+    # What trackers (OCP, Open Ownership) record for the country, by theme: one query.
+    reform_records = ReformRecord.objects.filter(country=country).for_listing()
+    reform_themes = [
+        (theme, list(records)) for theme, records in groupby(reform_records, lambda r: r.theme)
+    ]
     now = timezone.now()
     open_fellowships = [
         page for page in fellowships if page.status_at(now) == FellowshipStatus.OPEN
@@ -110,6 +115,7 @@ def country_detail(request, iso3):
             "closed_fellowship_count": len(fellowships) - len(open_fellowships),
             "similar_countries": similar,
             "countries": countries,
+            "reform_themes": reform_themes,
         },
     )
 
@@ -150,5 +156,24 @@ def theme_detail(request, slug):
             "commitments": _page(request, commitments, COMMITMENTS_PER_PAGE),
             "starred_count": commitments.filter(starred=True).count(),
             "countries": Country.objects.order_by("name").only("iso3", "name"),
+            **_reform_countries(theme),
         },
     )
+
+
+def _reform_countries(theme) -> dict:
+    """Countries with reform records on `theme`, each with its earliest known year (one query)."""
+    records = (
+        ReformRecord.objects.filter(theme=theme)
+        .select_related("country")
+        .only("source", "since", "source_url", "country__iso3", "country__name")
+        .order_by("country__name", "since")
+    )
+    countries, sources = [], {}
+    for country, group in groupby(records, lambda r: r.country):
+        group = list(group)
+        years = [record.since for record in group if record.since]
+        countries.append({"country": country, "since": min(years, default=None)})
+        for record in group:
+            sources.setdefault(record.get_source_display(), record.source_url)
+    return {"reform_countries": countries, "reform_sources": sorted(sources.items())}

@@ -84,13 +84,20 @@ def _country_fields(country) -> dict:
 
 
 def from_commitment(commitment) -> IndexDocument:
-    """`commitment` needs `country` and `themes` loaded (see `commitment_documents`)."""
+    """`commitment` needs `country` and `themes` loaded (see `commitment_documents`).
+
+    The body carries OGP's full text, so search and matching find a commitment by what
+    it does, not only by its title. A snippet cut from it is a short quote; the hit
+    links to the commitment on its country page, which quotes it beside a link to
+    OGP's page, and `details["source_url"]` carries that page for whoever shows a hit.
+    """
+    institutions = f"{commitment.lead_institution} {commitment.supporting_institutions}"
     return IndexDocument(
         doc_id=f"commitment-{commitment.identifier}",
         type="commitment",
         title=commitment.title,
         url=commitment.country.get_absolute_url() + f"#{commitment.identifier}",
-        body=_plain(f"{commitment.lead_institution} {commitment.supporting_institutions}"),
+        body=_plain(f"{institutions} {commitment.full_text}"),
         summary=f"{commitment.member_name}, action plan {commitment.action_plan_label}",
         themes=tuple(theme.slug for theme in commitment.themes.all()),
         year=commitment.plan_start_year,
@@ -101,6 +108,7 @@ def from_commitment(commitment) -> IndexDocument:
         details={
             "identifier": commitment.identifier,
             "action_plan": commitment.action_plan_label,
+            "source_url": commitment.source_url,
             "irm": {
                 "specificity": commitment.specificity,
                 "potential_impact": commitment.potential_impact,
@@ -219,16 +227,58 @@ def case_study_documents() -> Iterator[IndexDocument]:
         yield from_case_study(page)
 
 
+def from_reform_record(record) -> IndexDocument:
+    """`record` is a ReformRecord with `country` and `theme` loaded.
+
+    A tracker's fact (an OCDS publisher, a beneficial-ownership register), not an IRM
+    rating: it sets no IRM outcome flag, and its outcome strength is the one its
+    importer gave it, below a completed commitment's by design.
+    """
+    source = record.get_source_display()
+    registers = [register["name"] for register in record.details.get("registers", [])]
+    return IndexDocument(
+        doc_id=f"reform-{record.pk}",
+        type="reform",
+        title=record.title,
+        url=record.get_absolute_url(),
+        body=_plain(" ".join([source, *registers])),
+        summary=f"{source}, {record.since}" if record.since else source,
+        themes=(record.theme.slug,),
+        year=record.since,
+        outcome_strength=record.strength,
+        details={
+            "kind": record.kind,
+            "source": source,
+            "source_url": record.source_url,
+            "as_of": record.as_of.isoformat() if record.as_of else None,
+            "evidence_url": record.url,
+        },
+        **_country_fields(record.country),
+    )
+
+
+def reform_record_documents(source: str | None = None) -> Iterator[IndexDocument]:
+    """Every reform record's document, or one source's."""
+    from casestudies.models import ReformRecord
+
+    records = ReformRecord.objects.select_related("country", "theme").order_by("pk")
+    if source:
+        records = records.filter(source=source)
+    for record in records.iterator(chunk_size=500):
+        yield from_reform_record(record)
+
+
 def all_documents() -> Iterator[IndexDocument]:
     """Everything searchable, straight from the database (the source of truth)."""
     yield from case_study_documents()
     yield from commitment_documents()
     yield from course_documents()
     yield from fellowship_documents()
+    yield from reform_record_documents()
 
 
 def count_documents() -> int:
-    from casestudies.models import CaseStudyPage, Commitment
+    from casestudies.models import CaseStudyPage, Commitment, ReformRecord
     from learning.models import CoursePage, FellowshipPage
 
     return (
@@ -236,4 +286,5 @@ def count_documents() -> int:
         + Commitment.objects.count()
         + CoursePage.objects.live().public().count()
         + FellowshipPage.objects.live().public().count()
+        + ReformRecord.objects.count()
     )

@@ -61,6 +61,15 @@ def hit_json(hit: SearchHit, request=None) -> dict:
     if hit.type == "fellowship":
         data["application_deadline"] = hit.details.get("application_deadline")
         data["status"] = fellowship_hit_status(hit)
+    if hit.type == "reform":
+        # A tracker's fact: name the organisation (attribution) and link its evidence.
+        data["kind"] = hit.details.get("kind")
+        data["source"] = {
+            "name": hit.details.get("source"),
+            "url": hit.details.get("source_url"),
+            "as_of": hit.details.get("as_of"),
+        }
+        data["evidence_url"] = hit.details.get("evidence_url") or None
     return data
 
 

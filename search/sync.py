@@ -25,7 +25,7 @@ logger = logging.getLogger("search")
 
 
 def document_id_for(instance) -> str | None:
-    from casestudies.models import CaseStudyPage, Commitment
+    from casestudies.models import CaseStudyPage, Commitment, ReformRecord
     from learning.models import CoursePage, FellowshipPage
 
     if isinstance(instance, CaseStudyPage):
@@ -36,12 +36,14 @@ def document_id_for(instance) -> str | None:
         return f"fellowship-{instance.pk}"
     if isinstance(instance, Commitment):
         return f"commitment-{instance.identifier}"
+    if isinstance(instance, ReformRecord):
+        return f"reform-{instance.pk}"
     return None
 
 
 def document_for(instance):
     """The index document for a live object, or None when it should not be searchable."""
-    from casestudies.models import CaseStudyPage, Commitment
+    from casestudies.models import CaseStudyPage, Commitment, ReformRecord
     from learning.models import CoursePage, FellowshipPage
 
     if isinstance(instance, FellowshipPage):
@@ -81,6 +83,11 @@ def document_for(instance):
             .first()
         )
         return documents.from_commitment(commitment) if commitment else None
+    if isinstance(instance, ReformRecord):
+        record = (
+            ReformRecord.objects.select_related("country", "theme").filter(pk=instance.pk).first()
+        )
+        return documents.from_reform_record(record) if record else None
     return None
 
 
@@ -126,8 +133,33 @@ def reindex_all_commitments(**kwargs) -> None:
         flush_pending_updates.enqueue()
 
 
+def reindex_reform_records(source: str, deleted_ids=(), **kwargs) -> None:
+    """After an import replaced one source's reform records: index them, drop the removed."""
+    from casestudies.models import ReformRecord
+
+    removed = [f"reform-{pk}" for pk in deleted_ids]
+    embedded = EmbeddedBackend()
+    embedded.index(documents.reform_record_documents(source))
+    if removed:
+        embedded.delete(removed)
+    if isinstance(get_search_backend(), FallbackSearch):
+        current = ReformRecord.objects.filter(source=source).values_list("pk", flat=True)
+        PendingIndexUpdate.objects.bulk_create(
+            [PendingIndexUpdate(doc_id=f"reform-{pk}", action="index") for pk in current]
+            + [
+                PendingIndexUpdate(doc_id=doc_id, action=PendingIndexUpdate.Action.DELETE)
+                for doc_id in removed
+            ],
+            update_conflicts=True,
+            unique_fields=["doc_id"],
+            update_fields=["action", "queued_at"],
+            batch_size=500,
+        )
+        flush_pending_updates.enqueue()
+
+
 def _instance_for(doc_id: str):
-    from casestudies.models import CaseStudyPage, Commitment
+    from casestudies.models import CaseStudyPage, Commitment, ReformRecord
     from learning.models import CoursePage, FellowshipPage
 
     kind, _, key = doc_id.partition("-")
@@ -139,6 +171,8 @@ def _instance_for(doc_id: str):
         return FellowshipPage.objects.filter(pk=key).first()
     if kind == "commitment":
         return Commitment.objects.filter(identifier=key).first()
+    if kind == "reform" and key.isdigit():
+        return ReformRecord.objects.filter(pk=key).first()
     return None
 
 

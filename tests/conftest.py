@@ -55,7 +55,9 @@ def real_data(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("import_themes", verbosity=0)
         call_command("import_countries", verbosity=0)
+        call_command("import_ogp_members", verbosity=0)
         call_command("import_commitments", verbosity=0)
+        call_command("import_reform_records", verbosity=0)
 
 
 @pytest.fixture

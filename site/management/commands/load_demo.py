@@ -17,7 +17,9 @@ class Command(BaseCommand):
         ensure_page_tree()
         call_command("import_themes", verbosity=verbosity)
         call_command("import_countries", verbosity=verbosity)
+        call_command("import_ogp_members", verbosity=verbosity)
         call_command("import_commitments", verbosity=verbosity)
+        call_command("import_reform_records", verbosity=verbosity)
         call_command(
             "import_case_studies", settings.SAMPLE_CONTENT_DIR, publish=True, verbosity=verbosity
         )
