@@ -275,7 +275,8 @@ STATUSES = ["implemented", "in-progress", "planned", "stalled"]
 def synthetic_documents(
     count: int, countries: list[dict], themes: list[ThemeWords], rng: random.Random
 ) -> Iterator[IndexDocument]:
-    """`count` clearly synthetic documents: 80% commitments, 20% case studies."""
+    """`count` clearly synthetic documents: 75% commitments, 20% case studies, 5% reform
+    records (as the trackers' importers write them: one area, a kind, a source)."""
     from search.backends.base import IndexDocument
     from search.documents import (
         COMPLETION_SCORE,
@@ -299,7 +300,18 @@ def synthetic_documents(
             "themes": tuple(theme.slug for theme in doc_themes),
             "year": year,
         }
-        if number % 5:
+        if number % 20 == 1:
+            yield IndexDocument(
+                doc_id=f"synthetic-reform-{number}",
+                type="reform",
+                title=f"Synthetic reform record {number}: {text.phrase(doc_themes[0])}",
+                url=f"/synthetic/countries/{country['iso3']}/#reform-{number}",
+                summary=f"Synthetic tracker, {year}",
+                outcome_strength=rng.choice([0.25, 0.4, 0.5]),
+                details={"kind": "synthetic-record", "source": "Synthetic tracker"},
+                **{**common, "themes": common["themes"][:1]},
+            )
+        elif number % 5:
             completion = rng.choices(COMPLETIONS, weights=[2, 3, 3, 1, 4])[0]
             opened = rng.choices(OPENED, weights=[1, 2, 4, 3, 6])[0]
             starred = completion in ("complete", "substantial") and rng.random() < 0.3

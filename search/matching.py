@@ -1,31 +1,40 @@
 """Peer matching: rank countries for a reformer's country and reform goal.
 
 Pure Python over what the search backend retrieved, so both backends rank
-alike. For each candidate country c with retrieved evidence e (case studies
-and commitments), text relevance r_e and outcome strength s_e (0..1, from
-search/documents.py):
+alike. The goal has been read as OGP policy areas (search/understanding.py),
+each with a confidence c_t (the best area 1.0); the backend returned the
+evidence tagged with those areas: IRM-rated commitments, case studies and
+reform records from the organisations that track a reform worldwide. For each
+candidate country and each piece of its evidence e:
 
-    r_e = coverage_e² · √(bm25_e / bm25_best)   (coverage: share of the query matched;
-                                           bm25 without the backend's outcome boost)
-    R_c = 1 - Π_e (1 - r_e)              over its 5 most relevant documents
-    O_c = Σ r_e·s_e / Σ r_e              relevance-weighted outcome strength
-    S_c = 0.30·same region + 0.25·income (same 1, adjacent ½) + 0.20·governance
-          + 0.15·GDP per capita + 0.10·population          (closeness terms 0..1)
-    score_c = 100 · R_c · (0.4 + 0.6·O_c) · (0.35 + 0.65·S_c)
+    w_t   = c_t²                                        an area's weight
+    fit_e = max w_t over the areas e is tagged with     how squarely e is the reform
+    s_e   = outcome strength, 0..1 (search/documents.py), with sample case
+            studies counting half and reform records RECORD_WEIGHT of their own, so
+            IRM-verified completed commitments weigh most
+    R = 1 - Π_e (1 - fit_e)                over its 5 best-fitting documents
+    O = max_e (fit_e · s_e) / max_e fit_e  its best outcome on the reform
+    S = 0.30·same region + 0.25·income group (same 1, neighbouring ½)
+        + 0.20·governance + 0.15·GDP per capita + 0.10·population   (each 0..1)
+    score = 100 · R · (0.2 + 0.8·O) · (0.5 + 0.5·S)
 
-Relevance gates everything (a similar country without the reform is no peer,
-nor is one whose retrieved documents have no relevance at all); outcome and
-context reorder peers with comparable evidence. A coverage threshold on
-evidence (dropping documents that match under ½ or ⅖ of the goal) was tried
-and lowered precision@5 on search/data/evaluation_cases.yaml (0.579 without,
-0.557 at ⅖, 0.529 at ½): partial matches carry real signal for goals of
-several words. The weights and their evaluation are in docs/matching.md.
+R says whether the country did the reform asked about: only evidence tagged
+with the areas of the goal counts, so a document sharing a side word
+("public", "budget") never makes a peer, and neither the length of a title nor
+what else is published moves a score. O prefers the countries where the reform
+got furthest; S, the countries like the reformer's. The three factors, exactly
+as multiplied, are in every match's `components`.
+
+When no policy area can be read from the goal, the words are all there is: a
+document counts only when it matches at least TEXT_ONLY_COVERAGE of the goal,
+with fit_e = coverage_e². docs/matching.md has the evaluation.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from search.backends.base import SearchHit
@@ -33,8 +42,16 @@ from search.backends.base import SearchHit
 INCOME_ORDER = ["Low income", "Lower middle income", "Upper middle income", "High income"]
 WEIGHTS = {"region": 0.30, "income": 0.25, "governance": 0.20, "gdp": 0.15, "population": 0.10}
 EVIDENCE_PER_PEER = 5
-SHOWN_COVERAGE = 0.5  # evidence shown to the reformer answers at least half the question
-OUTCOME_FLOOR, CONTEXT_FLOOR = 0.4, 0.35
+OUTCOME_FLOOR, CONTEXT_FLOOR = 0.2, 0.5
+# Sample case studies were written by the team, not verified: half their outcome counts.
+SAMPLE_WEIGHT = 0.5
+# A tracker's record says a country did (part of) a reform, not how far it got nor whether
+# it opened government. Its own strength (0..1, from its importer) counts at this weight, so
+# the best record (0.6 → 0.36) stays below an IRM-verified, substantially complete commitment
+# (at least 0.44 with every other rating unknown), and above a promise nobody assessed (0.21).
+RECORD_WEIGHT = 0.6
+# Without a policy area, a document must answer most of the goal to count at all.
+TEXT_ONLY_COVERAGE = 0.6
 
 COMPLETION_WORDS = {
     "complete": "complete",
@@ -74,20 +91,33 @@ class CountryProfile:
 @dataclass(frozen=True)
 class Evidence:
     hit: SearchHit
-    relevance: float
+    relevance: float  # fit_e: how squarely this document is the reform asked about
+    strength: float  # s_e: its outcome, as the ranking counts it
+
+    @property
+    def type(self) -> str:
+        """`casestudy`, `commitment`, or a reform record's kind (`ocds-publisher`, ...)."""
+        if self.hit.type == "reform":
+            return self.hit.details.get("kind") or "reform"
+        return self.hit.type
 
     def as_json(self) -> dict:
         hit = self.hit
         data = {
             "title": hit.title,
             "url": hit.url,
-            "type": hit.type,
+            "type": self.type,
             "year": hit.year,
             "themes": list(hit.themes),
             "irm": hit.details.get("irm", {}),
         }
         if hit.type == "casestudy":
             data["status"] = hit.details.get("status")
+            data["sample"] = bool(hit.details.get("sample"))
+        if hit.type == "reform":
+            data["source"] = hit.details.get("source", "")
+            data["source_url"] = hit.details.get("source_url", "")
+            data["evidence_url"] = hit.details.get("evidence_url", "")
         return data
 
 
@@ -101,20 +131,32 @@ class Similarity:
 class PeerMatch:
     country: CountryProfile
     score: float
-    relevance: float
-    outcome: float
-    similarity: Similarity
+    relevance: float  # R
+    outcome: float  # O
+    similarity: Similarity  # S
     reasons: list[str]
     evidence: list[Evidence]
 
+    @property
+    def outcome_factor(self) -> float:
+        return OUTCOME_FLOOR + (1 - OUTCOME_FLOOR) * self.outcome
+
+    @property
+    def context_factor(self) -> float:
+        return CONTEXT_FLOOR + (1 - CONTEXT_FLOOR) * self.similarity.total
+
     def as_json(self) -> dict:
+        # `relevance`, `outcome` and `context` are the three factors exactly as multiplied:
+        # score = 100 · relevance · outcome · context.
         return {
             "country": self.country.as_json(),
             "score": round(self.score, 1),
             "components": {
-                "relevance": round(self.relevance, 3),
-                "outcome": round(self.outcome, 3),
-                "similarity": round(self.similarity.total, 3),
+                "relevance": round(self.relevance, 4),
+                "outcome": round(self.outcome_factor, 4),
+                "context": round(self.context_factor, 4),
+                "outcome_strength": round(self.outcome, 4),
+                "similarity": round(self.similarity.total, 4),
             },
             "reasons": self.reasons,
             "evidence": [evidence.as_json() for evidence in self.evidence],
@@ -159,7 +201,15 @@ def _evidence_reason(hit: SearchHit) -> str:
     if hit.type == "casestudy":
         status = STATUS_WORDS.get(hit.details.get("status"), "")
         period = hit.details.get("period") or hit.year
-        return f"Case study: {hit.title} ({status}, {period})"
+        sample = (
+            "; sample case study written by the Reform Exchange team"
+            if hit.details.get("sample")
+            else ""
+        )
+        return f"Case study: {hit.title} ({status}, {period}{sample})"
+    if hit.type == "reform":
+        since = f" since {hit.year}" if hit.year else ""
+        return f"{hit.title}{since} — {hit.details.get('source', 'reform tracker')}"
     irm = hit.details.get("irm", {})
     facts = []
     if irm.get("completion") in COMPLETION_WORDS:
@@ -190,48 +240,96 @@ def _context_reasons(reformer: CountryProfile, peer: CountryProfile, sim: Simila
     return reasons
 
 
+def outcome_strength(hit: SearchHit) -> float:
+    """s_e: the documented outcome, weighed by how much the source can be trusted."""
+    strength = max(0.0, min(hit.outcome_strength, 1.0))
+    if hit.type == "casestudy" and hit.details.get("sample"):
+        return strength * SAMPLE_WEIGHT
+    if hit.type == "reform":
+        return strength * RECORD_WEIGHT
+    return strength
+
+
+def fit(hit: SearchHit, areas: Mapping[str, float]) -> float:
+    """fit_e: the weight of the best goal area the document is tagged with.
+
+    Without areas (none could be read from the goal), the share of the goal it matches,
+    squared, and nothing below TEXT_ONLY_COVERAGE.
+    """
+    if areas:
+        return max((areas[theme] for theme in hit.themes if theme in areas), default=0.0)
+    return hit.coverage**2 if hit.coverage >= TEXT_ONLY_COVERAGE else 0.0
+
+
+EVIDENCE_KINDS = {
+    "commitment": ("IRM-rated commitment", "IRM-rated commitments"),
+    "casestudy": ("case study", "case studies"),
+    "reform": ("record from a reform tracker", "records from reform trackers"),
+}
+
+
+def _count_reason(evidence: list[Evidence], area_names: Mapping[str, str]) -> str | None:
+    """How much evidence the country has on the goal's main area, in words.
+
+    For example: On Beneficial ownership: 2 IRM-rated commitments, 1 case study.
+    """
+    if not area_names:
+        return None
+    main = next(iter(area_names))
+    on_main = [e for e in evidence if main in e.hit.themes]
+    if len(on_main) < 2:
+        return None
+    counts = Counter(e.hit.type for e in on_main)
+    parts = [
+        f"{counts[kind]} {one if counts[kind] == 1 else many}"
+        for kind, (one, many) in EVIDENCE_KINDS.items()
+        if counts[kind]
+    ]
+    return f"On {area_names[main]}: " + ", ".join(parts)
+
+
+def _relevance(evidence: list[Evidence], areas: Mapping[str, float]) -> float:
+    """R: 1 - Π (1 - w_t) over the goal's areas the country has evidence on.
+
+    Per area, not per document: ten commitments on a side area of the goal do not add up
+    to the reform itself. Without areas, the best document's fit.
+    """
+    if not areas:
+        return max(e.relevance for e in evidence)
+    covered = {theme for e in evidence for theme in e.hit.themes if theme in areas}
+    return 1.0 - math.prod(1.0 - min(areas[theme], 1.0) for theme in covered)
+
+
 def match_peers(
     reformer: CountryProfile,
     hits: list[SearchHit],
     countries: dict[str, CountryProfile],
+    areas: Mapping[str, float] | None = None,
     limit: int = 10,
+    area_names: Mapping[str, str] | None = None,
 ) -> list[PeerMatch]:
-    """Rank peer countries from retrieved evidence; the reformer's own country never appears."""
-    by_country: dict[str, list[SearchHit]] = defaultdict(list)
+    """Rank peer countries from retrieved evidence; the reformer's own country never appears.
+
+    `areas` maps the goal's policy areas to their confidence (best first); empty or None
+    when none could be read, and then the words decide (see the module docstring).
+    `area_names` (slug → name) only words the reasons.
+    """
+    # An area read with confidence c counts c²: a side area of the goal (0.6) then weighs
+    # 0.36, so evidence on it does not outrank the reform itself through context alone.
+    areas = {slug: min(confidence, 1.0) ** 2 for slug, confidence in (areas or {}).items()}
+    by_country: dict[str, list[Evidence]] = defaultdict(list)
     for hit in hits:
-        if hit.country and hit.country != reformer.iso3 and hit.country in countries:
-            by_country[hit.country].append(hit)
-    if not by_country:
-        return []
-
-    def text_relevance(hit: SearchHit) -> float:
-        # Backends multiply relevance by (1 + 0.5·outcome); undo it so outcome counts once.
-        return max(hit.score, 0.0) / (1 + 0.5 * hit.outcome_strength)
-
-    best = max(
-        (text_relevance(hit) for country_hits in by_country.values() for hit in country_hits),
-        default=0.0,
-    )
-
-    def normalised(hit: SearchHit) -> float:
-        # Coverage squared: a document matching half of what the reformer asked for is
-        # weak evidence. Square root of bm25: gaps between two on-topic documents (a long
-        # title against a short one) say little about how relevant the reform is.
-        closeness = math.sqrt(text_relevance(hit) / best) if best else 1.0
-        return hit.coverage**2 * closeness
+        if not hit.country or hit.country == reformer.iso3 or hit.country not in countries:
+            continue
+        fitness = fit(hit, areas)
+        if fitness > 0:
+            by_country[hit.country].append(Evidence(hit, fitness, outcome_strength(hit)))
 
     matches = []
-    for iso3, country_hits in by_country.items():
-        scored = sorted(
-            (Evidence(hit, normalised(hit)) for hit in country_hits),
-            key=lambda e: (e.relevance, e.hit.outcome_strength),
-            reverse=True,
-        )[:EVIDENCE_PER_PEER]
-        if not scored[0].relevance:
-            continue  # retrieved, yet nothing relevant: no evidence, so no peer
-        relevance = 1.0 - math.prod(1.0 - min(e.relevance, 1.0) for e in scored)
-        weight = sum(e.relevance for e in scored) or 1.0
-        outcome = sum(e.relevance * e.hit.outcome_strength for e in scored) / weight
+    for iso3, evidence in by_country.items():
+        relevance = _relevance(evidence, areas)
+        top_fit = max(e.relevance for e in evidence)
+        outcome = max(e.relevance * e.strength for e in evidence) / top_fit
         peer = countries[iso3]
         sim = similarity(reformer, peer)
         score = (
@@ -240,16 +338,16 @@ def match_peers(
             * (OUTCOME_FLOOR + (1 - OUTCOME_FLOOR) * outcome)
             * (CONTEXT_FLOOR + (1 - CONTEXT_FLOOR) * sim.total)
         )
-        # Show what answers most of the question: a document matching only a side word
-        # ("public") still adds a little to the score but is not presented as evidence.
-        shown = [e for e in scored if e.hit.coverage >= SHOWN_COVERAGE] or scored
-        strongest = sorted(
-            shown, key=lambda e: e.relevance * (0.5 + e.hit.outcome_strength), reverse=True
-        )
-        reasons = [_evidence_reason(e.hit) for e in strongest[:2]]
-        answering = sum(1 for hit in country_hits if hit.coverage >= SHOWN_COVERAGE)
-        if answering > 2:
-            reasons.append(f"{answering} relevant case studies and commitments in total")
+        # Shown: the evidence on the reform's main area first, strongest first.
+        shown = sorted(
+            evidence,
+            key=lambda e: (e.relevance, e.strength, e.hit.year or 0, e.hit.doc_id),
+            reverse=True,
+        )[:EVIDENCE_PER_PEER]
+        reasons = [_evidence_reason(e.hit) for e in shown[:2]]
+        count = _count_reason(evidence, area_names or {})
+        if count:
+            reasons.append(count)
         reasons += _context_reasons(reformer, peer, sim)
         matches.append(PeerMatch(peer, score, relevance, outcome, sim, reasons, shown))
     matches.sort(key=lambda m: (-m.score, m.country.name))

@@ -11,14 +11,18 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.utils import timezone
 
-from casestudies.models import WGI_DIMENSIONS, Country
+from casestudies.models import WGI_DIMENSIONS, Country, Theme
 from exchange.visibility import live_public
-from search.backends.base import MAX_QUERY_LENGTH, SearchQuery
+from search.backends.base import MAX_PAGE_SIZE, MAX_QUERY_LENGTH, SearchQuery, SearchResults
 from search.matching import CountryProfile, PeerMatch, match_peers
 from search.service import InvalidSearch, search_query
 from search.thesaurus import parse
+from search.understanding import UnderstoodArea, read_goal, related_areas
 
-RETRIEVE = 200  # documents considered per match
+RETRIEVE = MAX_PAGE_SIZE  # documents considered per match
+EVIDENCE_TYPES = ("casestudy", "commitment", "reform")
+# Fewer countries than this with evidence on the areas read: look at related areas too.
+MIN_PEER_COUNTRIES = 5
 MAX_LIMIT = 50
 PROFILES_CACHE_KEY = "search:country-profiles:v1"
 
@@ -27,8 +31,11 @@ PROFILES_CACHE_KEY = "search:country-profiles:v1"
 class MatchResult:
     reformer: CountryProfile
     goal: str
-    themes: tuple[str, ...]
+    themes: tuple[str, ...]  # the areas the reformer chose (empty: read from the goal)
     peers: list[PeerMatch]
+    # The policy areas the ranking used: chosen by the reformer (confidence 1), or read from
+    # the goal ("we read your goal as ..."); empty when only the words could be used.
+    understood_as: tuple[UnderstoodArea, ...] = ()
     notice: str = ""
     # Next steps: courses on the themes the goal names (chosen or found by the thesaurus).
     courses: tuple = ()
@@ -105,6 +112,43 @@ def country_profiles() -> dict[str, CountryProfile]:
     return profiles
 
 
+def retrieve(goal: str, parsed, areas) -> SearchResults:
+    """The evidence for a goal: everything tagged with its areas, else what its words match."""
+    if areas:
+        # Strongest first, whatever its words: the evidence of the reform.
+        query = SearchQuery(
+            themes=tuple(area.slug for area in areas),
+            types=EVIDENCE_TYPES,
+            page_size=RETRIEVE,
+            browse_order="strongest",
+            facets=False,
+            highlight=False,
+        )
+    else:
+        query = SearchQuery(
+            text=goal,
+            words=parsed.words,
+            groups=parsed.groups,
+            types=EVIDENCE_TYPES,
+            page_size=RETRIEVE,
+            facets=False,
+            highlight=False,
+        )
+    return search_query(query)
+
+
+def _countries_in(results: SearchResults, reformer: str) -> int:
+    return len({hit.country for hit in results.hits if hit.country and hit.country != reformer})
+
+
+def chosen_areas(slugs) -> tuple[UnderstoodArea, ...]:
+    """The areas a reformer picked, in their order, each with full confidence."""
+    names = dict(Theme.objects.filter(slug__in=list(slugs)).values_list("slug", "name"))
+    return tuple(
+        UnderstoodArea(slug, names[slug], 1.0) for slug in dict.fromkeys(slugs) if slug in names
+    )
+
+
 def find_peers(country: str, goal: str = "", themes=(), limit: int = 10) -> MatchResult:
     """Validated entry point; raises InvalidSearch naming the bad parameter."""
     code = (country or "").strip().upper()
@@ -124,25 +168,30 @@ def find_peers(country: str, goal: str = "", themes=(), limit: int = 10) -> Matc
     parsed = parse(goal)
     if goal and parsed.is_empty and not themes:
         raise InvalidSearch("q", "The goal has no words we can search for.")
-    results = search_query(
-        SearchQuery(
-            text=goal,
-            words=parsed.words,
-            groups=parsed.groups,
-            themes=tuple(themes),
-            types=("casestudy", "commitment"),
-            page_size=RETRIEVE,
-            facets=False,
-            highlight=False,
-        )
+    areas = chosen_areas(themes) if themes else tuple(read_goal(goal))
+    results = retrieve(goal, parsed, areas)
+    if areas and not themes and _countries_in(results, reformer.iso3) < MIN_PEER_COUNTRIES:
+        # A narrow area with little evidence ("Open data (education)"): also look at the
+        # areas the goal's words point to almost as much ("Education").
+        extra = tuple(related_areas(goal, areas))
+        if extra:
+            areas += extra
+            results = retrieve(goal, parsed, areas)
+    peers = match_peers(
+        reformer,
+        results.hits,
+        profiles,
+        areas={area.slug: area.confidence for area in areas},
+        limit=limit,
+        area_names={area.slug: area.name for area in areas},
     )
-    peers = match_peers(reformer, results.hits, profiles, limit=limit)
-    named_themes = tuple(dict.fromkeys([*themes, *parsed.themes]))
+    named_themes = tuple(area.slug for area in areas) or parsed.themes
     return MatchResult(
         reformer,
         goal,
         tuple(themes),
         peers,
+        understood_as=areas,
         notice=results.notice,
         courses=tuple(courses_on(named_themes)),
         fellowships=tuple(

@@ -3,9 +3,10 @@
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.signals import page_published, page_unpublished
 
-from casestudies.models import CaseStudyPage, Commitment, Theme
+from casestudies.importers.reforms import reform_records_imported
+from casestudies.models import CaseStudyPage, Commitment, ReformRecord, Theme
 from casestudies.signals import commitments_imported
-from search import sync, thesaurus
+from search import sync, thesaurus, understanding
 
 
 def _page_published(sender, instance, **kwargs):
@@ -17,6 +18,10 @@ def _page_removed(sender, instance, **kwargs):
 
 
 def _commitment_saved(sender, instance, **kwargs):
+    sync.schedule(instance)
+
+
+def _reform_record_saved(sender, instance, **kwargs):
     sync.schedule(instance)
 
 
@@ -39,5 +44,15 @@ def connect():
         _commitment_themes_changed, sender=Commitment.themes.through, dispatch_uid="search-c-m2m"
     )
     commitments_imported.connect(sync.reindex_all_commitments, dispatch_uid="search-import")
+    post_save.connect(_reform_record_saved, sender=ReformRecord, dispatch_uid="search-r-save")
+    post_delete.connect(_page_removed, sender=ReformRecord, dispatch_uid="search-r-del")
+    reform_records_imported.connect(sync.reindex_reform_records, dispatch_uid="search-r-import")
     for signal in (post_save, post_delete):
         signal.connect(thesaurus.invalidate, sender=Theme, dispatch_uid=f"thesaurus-{signal}")
+    # The goal reader learns from themes and the IRM-tagged commitments (search/understanding.py).
+    for signal in (post_save, post_delete):
+        for model in (Theme, Commitment):
+            signal.connect(
+                understanding.invalidate, sender=model, dispatch_uid=f"reader-{model}-{signal}"
+            )
+    commitments_imported.connect(understanding.invalidate, dispatch_uid="reader-import")

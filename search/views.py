@@ -158,6 +158,7 @@ def match_api(request):
         "country": result.reformer.as_json(),
         "goal": result.goal,
         "themes": list(result.themes),
+        "understood_as": [area.as_json() for area in result.understood_as],
         "peers": [peer.as_json() for peer in result.peers],
         "fellowships": [
             fellowship_json(page, request.build_absolute_uri(page.url))

@@ -17,6 +17,7 @@ DOCUMENT_TYPES = {
     "commitment": "Commitment",
     "course": "Course",
     "fellowship": "Fellowship",
+    "reform": "Reform record",
 }
 
 # IRM outcome filters a reformer can ask for; each is a boolean field of the document.
@@ -32,6 +33,7 @@ FACETS = ["type", "theme", "country", "region", "income_group", "outcome"]
 MAX_QUERY_LENGTH = 500
 GROUP_WEIGHT, WORD_WEIGHT = 2, 1
 MAX_PAGE_SIZE = 200
+BROWSE_ORDERS = ("newest", "strongest")
 
 
 class BackendUnavailable(Exception):
@@ -89,6 +91,10 @@ class SearchQuery:
     groups: tuple[tuple[str, ...], ...] = ()
     facets: bool = True
     highlight: bool = True
+    # Browsing (no words, no groups) order: "newest" first, or "strongest" documented outcome
+    # first (peer matching browses the evidence of a policy area this way). Text queries
+    # always rank by coverage and relevance.
+    browse_order: str = "newest"
 
     @property
     def offset(self) -> int:

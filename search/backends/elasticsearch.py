@@ -377,7 +377,11 @@ class ElasticsearchBackend(SearchBackend):
                 }
         else:
             body["query"] = {"bool": {"filter": filters}} if filters else {"match_all": {}}
-            body["sort"] = [{"year": {"order": "desc"}}, {"doc_id": "asc"}]
+            newest = [{"year": {"order": "desc"}}, {"doc_id": "asc"}]
+            if query.browse_order == "strongest":
+                body["sort"] = [{"outcome_strength": {"order": "desc"}}, *newest]
+            else:
+                body["sort"] = newest
         if query.facets:
             body["aggs"] = self._aggregations()
         return body

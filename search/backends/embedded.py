@@ -38,6 +38,7 @@ SNIPPET_TOKENS = 28  # about the 160 characters of an Elasticsearch fragment
 BATCH_SIZE = 500
 # Ties (and browsing) as the Elasticsearch backend orders them: newest, then by doc_id.
 NEWEST_FIRST = "d.year IS NULL, d.year DESC, d.doc_id"
+STRONGEST_FIRST = f"d.outcome_strength DESC, {NEWEST_FIRST}"
 
 DOCUMENT_FIELDS = [
     "type",
@@ -330,7 +331,7 @@ class EmbeddedBackend(SearchBackend):
         else:
             # Browsing ranks nothing: no relevance to report (Elasticsearch gives none either).
             select = f"{query.total_weight or 1} AS coverage, 0.0 AS score"
-            order = NEWEST_FIRST
+            order = STRONGEST_FIRST if query.browse_order == "strongest" else NEWEST_FIRST
         sql = (
             f"SELECT d.id, d.doc_id, d.type, d.title, d.url, d.summary, d.country, "
             f"d.country_name, d.region, d.income_group, d.year, d.outcome_strength, d.starred, "

@@ -1,8 +1,9 @@
 """Fellowships are searchable, and offered with peer results, in the API and the command.
 
-A reformer from Zambia asking about beneficial ownership gets, among others, the United
-Kingdom and Slovakia as peers (real IRM data and the sample case studies), and France
-is not one of them: the fellowships below are placed accordingly.
+A reformer from Ireland asking about beneficial ownership gets, among others, the United
+Kingdom, Slovakia and Armenia as peers (real IRM data, Open Ownership's records and the
+sample case studies), and Switzerland, with no evidence on the reform in the data, is not
+one of them: the fellowships below are placed accordingly.
 """
 
 import datetime as dt
@@ -32,7 +33,7 @@ from tests.search.conftest import PLAIN_JSON_NODE
 
 pytestmark = pytest.mark.django_db
 
-REFORMER, GOAL = "ZMB", "beneficial ownership"
+REFORMER, GOAL = "IRL", "beneficial ownership"
 TITLE = "Verifying a quokka register of company owners"
 MATCH_API = "/api/v1/match/"
 SAMPLE_FELLOWSHIPS = (
@@ -280,7 +281,7 @@ def test_fellowships_are_never_evidence_for_a_peer(fellowship):
 
     assert result.peers
     types = {item.hit.type for peer in result.peers for item in peer.evidence}
-    assert types <= {"casestudy", "commitment"}
+    assert types <= {"casestudy", "commitment", "reform"}
 
 
 @pytest.fixture
@@ -289,7 +290,7 @@ def placements(publish_fellowship):
     return {
         "offered": publish_fellowship(title="Open, peer, theme", host="GBR"),
         "closed": publish_fellowship(title="Closed, peer, theme", host="GBR", deadline_in_days=-1),
-        "non_peer": publish_fellowship(title="Open, not a peer, theme", host="FRA"),
+        "non_peer": publish_fellowship(title="Open, not a peer, theme", host="CHE"),
         "other_theme": publish_fellowship(title="Open, peer, lobbying", themes=("lobbying",)),
     }
 
@@ -298,7 +299,7 @@ def test_match_api_lists_open_fellowships_hosted_by_peers_on_the_theme(placement
     data = client.get(MATCH_API, {"country": REFORMER, "q": GOAL}).json()
 
     assert "GBR" in [peer["country"]["iso3"] for peer in data["peers"]]
-    assert "FRA" not in [peer["country"]["iso3"] for peer in data["peers"]]
+    assert "CHE" not in [peer["country"]["iso3"] for peer in data["peers"]]
     (listed,) = data["fellowships"]
     offered = placements["offered"]
     assert listed == {
@@ -323,11 +324,12 @@ def test_a_chosen_theme_counts_like_one_found_in_the_goal(placements, client):
     assert [item["title"] for item in data["fellowships"]] == ["Open, peer, theme"]
 
 
-def test_no_theme_named_offers_no_fellowship(placements, client):
-    data = client.get(MATCH_API, {"country": REFORMER, "q": "registry of owners"}).json()
+def test_fellowships_follow_the_policy_area_read_from_the_goal(placements, client):
+    """The goal names no theme, yet it is read as beneficial ownership."""
+    data = client.get(MATCH_API, {"country": REFORMER, "q": "registry of company owners"}).json()
 
-    assert "GBR" in [peer["country"]["iso3"] for peer in data["peers"]]
-    assert data["fellowships"] == []
+    assert data["understood_as"][0]["slug"] == "beneficial-ownership"
+    assert [item["title"] for item in data["fellowships"]] == ["Open, peer, theme"]
 
 
 def test_drafts_and_fellowships_in_a_private_section_are_not_offered(placements):

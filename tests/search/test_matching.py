@@ -114,80 +114,180 @@ def test_missing_indicators_count_as_no_similarity_not_as_an_error():
 
 # --- Ranking ----------------------------------------------------------------------------
 
+BO = {"beneficial-ownership": 1.0}
+
 
 def test_own_country_is_never_a_peer():
-    hits = [hit("XAA", score=50.0, outcome=1.0), hit("XBB")]
+    hits = [hit("XAA", outcome=1.0), hit("XBB")]
 
-    assert ranked(hits) == ["XBB"]
+    assert ranked(hits, areas=BO) == ["XBB"]
 
 
 def test_no_evidence_means_no_peer():
-    """XBB is the reformer's twin but has nothing relevant; XCC is unlike it but has."""
-    assert ranked([hit("XCC")]) == ["XCC"]
-    assert ranked([]) == []
+    """XBB is the reformer's twin but has nothing on the reform; XCC is unlike it but has."""
+    assert ranked([hit("XCC")], areas=BO) == ["XCC"]
+    assert ranked([], areas=BO) == []
 
 
-def test_retrieved_but_irrelevant_evidence_makes_no_peer():
-    hits = [hit("XCC", score=10.0), hit("XBB", score=0.0)]
+def test_evidence_on_other_areas_makes_no_peer_whatever_its_words():
+    """A twin's commitment that shares the goal's words but not its area is no evidence."""
+    lobbying = hit("XBB", title="Beneficial ownership of lobbying firms", themes=("lobbying",))
 
-    assert ranked(hits) == ["XCC"]
+    assert ranked([hit("XCC"), lobbying], areas=BO) == ["XCC"]
+
+
+def test_evidence_counts_fully_when_tagged_with_the_area_even_if_its_words_differ():
+    hits = [hit("XBB", title="Register of persons with significant control", coverage=0.0)]
+
+    (peer,) = match_peers(REFORMER, hits, COUNTRIES, areas=BO)
+
+    assert peer.relevance == pytest.approx(1.0)
 
 
 def test_unknown_countries_and_documents_without_a_country_are_ignored():
     hits = [hit("XZZ"), hit("", doc_id="course-1"), hit("XDD")]
 
-    assert ranked(hits) == ["XDD"]
+    assert ranked(hits, areas=BO) == ["XDD"]
 
 
-def test_among_equally_relevant_peers_the_similar_context_ranks_first():
+def test_among_peers_with_the_same_evidence_the_similar_context_ranks_first():
     hits = [hit(iso3) for iso3 in ("XCC", "XFF", "XDD", "XBB")]
 
-    assert ranked(hits) == ["XBB", "XDD", "XFF", "XCC"]
+    assert ranked(hits, areas=BO) == ["XBB", "XDD", "XFF", "XCC"]
 
 
-def test_relevance_outweighs_context():
-    """A twin with a half-matching document ranks below a distant full match."""
-    hits = [hit("XBB", coverage=0.5), hit("XCC", coverage=1.0)]
+def test_the_goal_main_area_outweighs_context():
+    """A twin with evidence on a side area of the goal ranks below a distant country that
+    did the reform itself."""
+    areas = {"beneficial-ownership": 1.0, "private-sector": 0.6}
+    hits = [hit("XBB", themes=("private-sector",)), hit("XCC")]
 
-    assert ranked(hits) == ["XCC", "XBB"]
+    assert ranked(hits, areas=areas) == ["XCC", "XBB"]
 
 
-def test_stronger_outcomes_rank_first_among_equally_relevant_similar_peers():
-    hits = [hit("XBB", outcome=0.1), hit("XDD", outcome=1.0)]
+def test_a_completed_reform_outranks_a_barely_started_one_in_a_similar_country():
+    hits = [hit("XBB", outcome=0.2), hit("XFF", outcome=0.9)]
 
-    peers = match_peers(REFORMER, hits, COUNTRIES)
+    peers = match_peers(REFORMER, hits, COUNTRIES, areas=BO)
+
+    assert [peer.country.iso3 for peer in peers] == ["XFF", "XBB"]
+    assert peers[0].outcome == pytest.approx(0.9)
+    assert peers[1].outcome == pytest.approx(0.2)
+
+
+def test_many_documents_on_a_side_area_do_not_add_up_to_the_reform():
+    areas = {"beneficial-ownership": 1.0, "private-sector": 0.5}
+    side = [hit("XBB", n, themes=("private-sector",)) for n in range(1, 9)]
+
+    (peer,) = match_peers(REFORMER, side, COUNTRIES, areas=areas)
+
+    assert peer.relevance == pytest.approx(0.5**2)  # an area read at c counts c²
+    assert len(peer.evidence) == 5
+
+
+def test_evidence_on_two_areas_of_the_goal_adds_up_with_diminishing_returns():
+    areas = {"education": 1.0, "budget-publication": 0.5}
+    both = [hit("XBB", 1, themes=("education",)), hit("XBB", 2, themes=("budget-publication",))]
+    almost = {"education": 0.8, "budget-publication": 0.5}
+
+    assert match_peers(REFORMER, both, COUNTRIES, areas=areas)[0].relevance == 1.0
+    assert match_peers(REFORMER, both, COUNTRIES, areas=almost)[0].relevance == pytest.approx(
+        1 - (1 - 0.8**2) * (1 - 0.5**2)
+    )
+
+
+def test_a_long_title_neither_helps_nor_hurts():
+    countries = {**COUNTRIES, "XGG": profile("XGG")}  # another twin of the reformer
+    short = hit("XBB", title="BO register")
+    long = hit("XGG", title="Establish " + "a public register of beneficial owners " * 8)
+
+    peers = match_peers(REFORMER, [short, long], countries, areas=BO)
+
+    assert peers[0].score == peers[1].score
+
+
+def test_scores_do_not_move_when_unrelated_content_is_added():
+    before = match_peers(REFORMER, [hit("XBB"), hit("XFF")], COUNTRIES, areas=BO)
+    unrelated = [hit("XCC", n, score=999.0, themes=("open-justice",)) for n in range(1, 20)]
+    after = match_peers(REFORMER, [hit("XBB"), hit("XFF"), *unrelated], COUNTRIES, areas=BO)
+
+    assert [(p.country.iso3, p.score) for p in after] == [(p.country.iso3, p.score) for p in before]
+
+
+def test_a_sample_case_study_weighs_less_than_an_irm_verified_completed_commitment():
+    sample = hit(
+        "XBB",
+        doc_id="casestudy-1",
+        type="casestudy",
+        outcome=1.0,  # "implemented"
+        details={"status": "implemented", "period": "2016–2019", "sample": True},
+    )
+    verified = hit("XDD", outcome=0.6)  # complete, "did it open government" not assessed
+
+    peers = match_peers(REFORMER, [sample, verified], COUNTRIES, areas=BO)
 
     assert [peer.country.iso3 for peer in peers] == ["XDD", "XBB"]
-    assert peers[0].outcome == pytest.approx(1.0)
-    assert peers[1].outcome == pytest.approx(0.1)
+    by_country = {peer.country.iso3: peer for peer in peers}
+    assert by_country["XBB"].outcome == pytest.approx(0.5)
+    assert by_country["XDD"].outcome == pytest.approx(0.6)
 
 
-def test_more_relevant_evidence_raises_relevance_up_to_five_documents():
-    one = match_peers(REFORMER, [hit("XBB", coverage=0.5)], COUNTRIES)[0]
-    many = match_peers(REFORMER, [hit("XBB", n, coverage=0.5) for n in range(1, 9)], COUNTRIES)[0]
+def test_a_reform_record_counts_below_a_completed_commitment_and_above_nothing():
+    record = hit(
+        "XBB",
+        doc_id="reform-1",
+        type="reform",
+        title="Publishes open contracting data (OCDS): Public Procurement Authority",
+        outcome=0.9,
+        year=2017,
+        details={"kind": "ocds-publisher", "source": "Open Contracting Partnership"},
+    )
 
-    assert many.relevance > one.relevance
-    assert len(many.evidence) == 5
+    (peer,) = match_peers(REFORMER, [record], COUNTRIES, areas=BO)
+
+    assert peer.outcome == pytest.approx(0.9 * 0.6)
+    assert (
+        peer.outcome
+        < match_peers(REFORMER, [hit("XBB", outcome=0.55)], COUNTRIES, areas=BO)[0].outcome
+    )  # an IRM-verified complete commitment, nothing else assessed
+    assert peer.reasons[0] == (
+        "Publishes open contracting data (OCDS): Public Procurement Authority since 2017"
+        " — Open Contracting Partnership"
+    )
+    assert peer.as_json()["evidence"][0]["type"] == "ocds-publisher"
 
 
-def test_score_follows_the_documented_formula():
-    (peer,) = match_peers(REFORMER, [hit("XFF", coverage=1.0, outcome=0.5)], COUNTRIES)
+def test_score_is_exactly_the_product_of_the_components_shown():
+    (peer,) = match_peers(REFORMER, [hit("XFF", outcome=0.5)], COUNTRIES, areas=BO)
 
     context = similarity(REFORMER, COUNTRIES["XFF"]).total
-    expected = 100 * 1.0 * (0.4 + 0.6 * 0.5) * (0.35 + 0.65 * context)
+    expected = 100 * 1.0 * (0.2 + 0.8 * 0.5) * (0.5 + 0.5 * context)
     assert peer.score == pytest.approx(expected)
+    parts = peer.as_json()["components"]
+    product = 100 * parts["relevance"] * parts["outcome"] * parts["context"]
+    assert product == pytest.approx(peer.as_json()["score"], abs=0.06)
+
+
+def test_without_areas_only_documents_answering_most_of_the_goal_count():
+    hits = [hit("XBB", coverage=0.4), hit("XCC", coverage=0.8)]
+
+    peers = match_peers(REFORMER, hits, COUNTRIES, areas={})
+
+    assert [peer.country.iso3 for peer in peers] == ["XCC"]
+    assert peers[0].relevance == pytest.approx(0.64)
 
 
 def test_limit_caps_the_peers():
     hits = [hit(iso3) for iso3 in ("XBB", "XCC", "XDD", "XFF")]
 
-    assert ranked(hits, limit=2) == ["XBB", "XDD"]
+    assert ranked(hits, areas=BO, limit=2) == ["XBB", "XDD"]
 
 
 def test_every_peer_has_reasons_and_evidence():
     hits = [hit("XBB", 1), hit("XBB", 2), hit("XBB", 3), hit("XCC"), hit("XEE", outcome=0.0)]
+    names = {"beneficial-ownership": "Beneficial ownership"}
 
-    peers = match_peers(REFORMER, hits, COUNTRIES)
+    peers = match_peers(REFORMER, hits, COUNTRIES, areas=BO, area_names=names)
 
     assert {peer.country.iso3 for peer in peers} == {"XBB", "XCC", "XEE"}
     for peer in peers:
@@ -196,7 +296,7 @@ def test_every_peer_has_reasons_and_evidence():
     twin = peers[0]
     assert twin.reasons[0].startswith("Beneficial ownership register XBB")
     assert "IRM: complete, opened government: major" in twin.reasons[0]
-    assert "3 relevant case studies and commitments in total" in twin.reasons
+    assert "On Beneficial ownership: 3 IRM-rated commitments" in twin.reasons
     assert "Same region: Sub-Saharan Africa" in twin.reasons
     assert "Same income group: lower middle income" in twin.reasons
 
@@ -210,22 +310,37 @@ def test_reasons_name_neighbouring_income_groups_and_case_study_status():
         details={"status": "implemented", "period": "2016–2019"},
     )
 
-    (peer,) = match_peers(REFORMER, [case_study], COUNTRIES)
+    (peer,) = match_peers(REFORMER, [case_study], COUNTRIES, areas=BO)
 
     assert peer.reasons[0] == "Case study: Company register opened (implemented, 2016–2019)"
     assert "Neighbouring income group: upper middle income" in peer.reasons
     assert not any(reason.startswith("Same region") for reason in peer.reasons)
 
 
+def test_a_sample_case_study_says_so_in_the_reason():
+    case_study = hit(
+        "XFF",
+        doc_id="casestudy-1",
+        type="casestudy",
+        title="Company register opened",
+        details={"status": "implemented", "period": "2016–2019", "sample": True},
+    )
+
+    (peer,) = match_peers(REFORMER, [case_study], COUNTRIES, areas=BO)
+
+    assert "sample case study" in peer.reasons[0]
+    assert peer.as_json()["evidence"][0]["sample"] is True
+
+
 def test_unclassified_income_group_gives_no_income_reason():
-    (peer,) = match_peers(REFORMER, [hit("XEE")], COUNTRIES)
+    (peer,) = match_peers(REFORMER, [hit("XEE")], COUNTRIES, areas=BO)
 
     assert not any("income group" in reason for reason in peer.reasons)
     assert peer.as_json()["country"]["income_group"] is None
 
 
 def test_peer_json_has_the_api_shape():
-    (peer,) = match_peers(REFORMER, [hit("XBB")], COUNTRIES)
+    (peer,) = match_peers(REFORMER, [hit("XBB")], COUNTRIES, areas=BO)
 
     data = peer.as_json()
 

@@ -133,6 +133,11 @@ class Command(BaseCommand):
         call_command("import_themes", verbosity=0)
         cache.delete(thesaurus.CACHE_KEY)
         themes = benchmark.load_theme_words()
+        # The goal reader learns from the real IRM-tagged commitments, as in production, so
+        # matching is timed with the same model (the commitments are not indexed here).
+        self.say("Importing the real countries and IRM commitments (the goal reader's data)…")
+        call_command("import_countries", verbosity=0)
+        call_command("import_commitments", verbosity=0)
         countries = benchmark.synthetic_countries(options["countries"], rng)
         Country.objects.filter(name__startswith="Synthetic country ").delete()
         Country.objects.bulk_create(Country(**fields) for fields in countries)
@@ -145,6 +150,7 @@ class Command(BaseCommand):
             "documents": len(docs),
             "case_studies": sum(doc.type == "casestudy" for doc in docs),
             "commitments": sum(doc.type == "commitment" for doc in docs),
+            "reform_records": sum(doc.type == "reform" for doc in docs),
             "words": sum(len(f"{d.title} {d.summary} {d.body}".split()) for d in docs),
             "countries": len(countries),
             "themes": len(themes),
@@ -325,6 +331,7 @@ class Command(BaseCommand):
         write(
             f"Reform Exchange benchmark — {data['documents']:,} synthetic documents "
             f"({data['commitments']:,} commitments, {data['case_studies']:,} case studies, "
+            f"{data.get('reform_records', 0):,} reform records, "
             f"{data['words']:,} words), {data['countries']} synthetic countries, "
             f"{data['themes']} real themes"
         )

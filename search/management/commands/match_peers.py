@@ -36,6 +36,7 @@ class Command(BaseCommand):
                     {
                         "country": result.reformer.as_json(),
                         "goal": result.goal,
+                        "understood_as": [area.as_json() for area in result.understood_as],
                         "peers": [peer.as_json() for peer in result.peers],
                         "fellowships": [
                             fellowship_json(page, page.get_full_url())
@@ -48,6 +49,14 @@ class Command(BaseCommand):
         if result.notice:
             self.stderr.write(result.notice)
         self.stdout.write(f"Peers for {result.reformer.name} — {result.goal or ', '.join(theme)}")
+        if result.understood_as:
+            verb = "Chosen policy areas" if result.themes else "Read as"
+            areas = " · ".join(
+                f"{area.name} ({area.confidence:.0%})" for area in result.understood_as
+            )
+            self.stdout.write(f"{verb}: {areas}")
+        else:
+            self.stdout.write("No policy area recognised: matched on the words alone.")
         if not result.peers:
             self.stdout.write("No other country has matching case studies or commitments.")
         for rank, peer in enumerate(result.peers, start=1):
