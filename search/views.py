@@ -172,6 +172,20 @@ def match_api(request):
     return JsonResponse(payload)
 
 
+# The peers page speaks to a reformer, not to an API client: what to do, not the parameter.
+PEER_FORM_MESSAGES = {
+    "country": "Choose your country from the list to see its peers.",
+    "q": "Describe the reform you want in a few words, or choose a policy area.",
+    "theme": "We do not know that policy area: choose one from the list.",
+}
+
+
+def peer_form_message(error: InvalidSearch) -> str:
+    if error.param == "q":  # too long, or no word to search for: say which, in words
+        return str(error).replace("'q'", "Your description").replace(" ('q')", "")
+    return PEER_FORM_MESSAGES.get(error.param, str(error))
+
+
 @require_GET
 def peers_page(request):
     from casestudies.models import Country
@@ -184,7 +198,12 @@ def peers_page(request):
         "q": request.GET.get("q", "").strip(),
         "theme": request.GET.get("theme", "").strip(),
     }
-    if "country" not in request.GET and "q" not in request.GET:
+    if not any(context[name] for name in ("country", "q", "theme")):
+        return render(request, "search/peers.html", context)
+    if not context["country"] or not (context["q"] or context["theme"]):
+        # Half a question (a lesson's "Find peers" link has no country): ask for the rest.
+        missing = "country" if not context["country"] else "q"
+        context["prompt"] = PEER_FORM_MESSAGES[missing]
         return render(request, "search/peers.html", context)
     try:
         result = find_peers(
@@ -195,6 +214,7 @@ def peers_page(request):
         )
     except InvalidSearch as error:
         context["error"] = error
+        context["error_message"] = peer_form_message(error)
         return render(request, "search/peers.html", context, status=400)
     context["result"] = result
     return render(request, "search/peers.html", context)

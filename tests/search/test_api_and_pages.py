@@ -436,18 +436,39 @@ def test_peers_page_without_a_question_shows_the_form_and_how_it_works(client, r
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"country": "XYZ", "q": "beneficial ownership"}, "Unknown country"),
-        ({"country": "ZMB", "q": ""}, "Describe the reform you want"),
-        ({"country": "ZMB", "q": "x" * 501}, "too long"),
-        ({"country": "ZMB", "q": "lobbying", "theme": "nope"}, "Unknown theme: nope"),
+        ({"country": "XYZ", "q": "beneficial ownership"}, "Choose your country from the list"),
+        ({"country": "ZMB", "q": "x" * 501}, "Your description is too long"),
+        ({"country": "ZMB", "q": "how do I"}, "The goal has no words we can search for"),
+        ({"country": "ZMB", "q": "lobbying", "theme": "nope"}, "We do not know that policy area"),
     ],
 )
-def test_peers_page_explains_bad_input(client, real_data, params, message):
+def test_peers_page_explains_bad_input_in_words_not_parameter_names(
+    client, real_data, params, message
+):
     response = client.get("/peers/", params)
 
     assert response.status_code == 400
-    assert message in soup(response).select_one('[role="alert"]').get_text()
+    alert = soup(response).select_one('[role="alert"]').get_text()
+    assert message in alert
+    assert "'" not in alert.replace("’", "")  # no 'country' or 'q'
     assert soup(response).select_one("form.peer-form")
+
+
+@pytest.mark.parametrize(
+    ("params", "prompt"),
+    [
+        ({"q": "public register", "theme": "beneficial-ownership"}, "Choose your country"),
+        ({"country": "ZMB", "q": ""}, "Describe the reform you want"),
+    ],
+)
+def test_peers_page_asks_for_what_is_missing_without_an_error(client, real_data, params, prompt):
+    """A lesson's "Find peers" link carries the reform but not the reader's country."""
+    response = client.get("/peers/", params)
+
+    assert response.status_code == 200
+    assert prompt in soup(response).select_one('[role="status"]').get_text()
+    form = soup(response).select_one("form.peer-form")
+    assert form.select_one("input[name=q]")["value"] == params["q"]
 
 
 @pytest.mark.parametrize(
