@@ -5,6 +5,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from casestudies.admin_choosers import database_chooser_viewset
 from casestudies.models import Commitment, Country, ReformRecord, Theme
 
 
@@ -23,6 +24,7 @@ class CountryViewSet(ReferenceDataViewSet):
     search_fields = ["name", "iso3"]
     ordering = ["name"]
     list_per_page = 50
+    chooser_viewset_class = database_chooser_viewset("name__icontains", "iso3__iexact")
 
 
 class ThemeViewSet(ReferenceDataViewSet):
@@ -45,6 +47,9 @@ class CommitmentViewSet(ReferenceDataViewSet):
     search_fields = ["title", "identifier", "member_name"]
     ordering = ["member_name", "plan_start_year", "identifier"]
     list_per_page = 50
+    chooser_viewset_class = database_chooser_viewset(
+        "title__icontains", "identifier__iexact", "member_name__icontains"
+    )
 
     def get_queryset(self, request):
         return Commitment.objects.select_related("country")
