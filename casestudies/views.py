@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from wagtail.models import Site
 
 from casestudies.models import CaseStudyPage, Commitment, Country, ReformRecord, Theme
 from exchange.visibility import live_public
@@ -14,18 +15,56 @@ from learning.models import FellowshipPage, FellowshipStatus
 
 COUNTRIES_PER_PAGE = 60
 COMMITMENTS_PER_PAGE = 25
+# What a case study card shows (templates/includes/case_study_card.html) and what Wagtail
+# needs for its URL; the body and other StreamFields, the bulk of a page, stay unread.
+# The home page's featured cards read the same (exchange.models.CARD_FIELDS).
+CARD_FIELDS = (
+    "title",
+    "url_path",
+    "country__name",
+    "jurisdiction",
+    "period_start",
+    "period_end",
+    "status",
+    "summary",
+    "is_sample",
+)
 
 
-def _page(request, queryset, per_page):
-    """A page of results; out-of-range or junk page numbers fall back gracefully."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def _page(request, queryset, per_page, count=None):
+    """A page of results; out-of-range or junk page numbers fall back gracefully.
+
+    `count`, when the view has already counted the results, saves the paginator its query.
+    """
+    paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count
+    return paginator.get_page(request.GET.get("page"))
+
+
+def _with_site_roots(*querysets) -> tuple[list, ...]:
+    """Each queryset of pages as a list, every page knowing the site roots its URL needs,
+    looked up once for all of them.
+
+    A page's `.url` otherwise reads them from the shared cache on its own: a query per card
+    with the database cache. The attribute is where Wagtail keeps them on a page
+    (`Page._get_site_root_paths`); exchange.models does the same for the home page's cards.
+    """
+    lists = tuple(list(queryset) for queryset in querysets)
+    pages = [page for pages in lists for page in pages]
+    if pages:
+        root_paths = Site.get_site_root_paths()
+        for page in pages:
+            page._wagtail_cached_site_root_paths = root_paths
+    return lists
 
 
 def _live_case_studies():
     return (
         live_public(CaseStudyPage.objects)
         .select_related("country")
-        .prefetch_related("themes")
+        .only(*CARD_FIELDS)
+        .prefetch_related(Prefetch("themes", queryset=Theme.objects.only("name", "slug")))
         .order_by("-period_start", "title")
     )
 
@@ -58,10 +97,9 @@ def country_detail(request, iso3):
     if iso3 != iso3.upper():
         return redirect("casestudies:country_detail", iso3=iso3.upper(), permanent=True)
     country = get_object_or_404(Country, iso3=iso3)
-    commitments = (
-        Commitment.objects.filter(country=country)
-        .prefetch_related("themes")
-        .order_by("-plan_start_year", "action_plan_id", "identifier")
+    # The commitment cards show no themes: no prefetch.
+    commitments = Commitment.objects.filter(country=country).order_by(
+        "-plan_start_year", "action_plan_id", "identifier"
     )
     action_plans = [
         {
@@ -87,12 +125,12 @@ def country_detail(request, iso3):
         and other.ogp_member
         and (other.region, other.income_group) == (country.region, country.income_group)
     ]
-    case_studies = _live_case_studies().filter(country=country)
-    fellowships = list(
+    case_studies, fellowships = _with_site_roots(
+        _live_case_studies().filter(country=country),
         live_public(FellowshipPage.objects)
         .filter(host_country=country)
         .prefetch_related("themes")
-        .order_by("application_deadline", "title")
+        .order_by("application_deadline", "title"),
     )
     # What trackers (OCP, Open Ownership) record for the country, by theme: one query.
     reform_records = ReformRecord.objects.filter(country=country).for_listing()
@@ -146,16 +184,20 @@ def theme_detail(request, slug):
         .select_related("country")
         .order_by("-starred", "country__name", "-plan_start_year", "identifier")
     )
+    # Both counts in one query, the paginator's included.
+    counts = commitments.aggregate(total=Count("pk"), starred=Count("pk", filter=Q(starred=True)))
+    (case_studies,) = _with_site_roots(_live_case_studies().filter(themes=theme))
     return render(
         request,
         "casestudies/theme_detail.html",
         {
             "theme": theme,
             "children": theme.children.order_by("name"),
-            "case_studies": _live_case_studies().filter(themes=theme),
-            "commitments": _page(request, commitments, COMMITMENTS_PER_PAGE),
-            "starred_count": commitments.filter(starred=True).count(),
-            "countries": Country.objects.order_by("name").only("iso3", "name"),
+            "case_studies": case_studies,
+            "commitments": _page(request, commitments, COMMITMENTS_PER_PAGE, counts["total"]),
+            "starred_count": counts["starred"],
+            # The peer form's menu: plain dicts render faster than model instances.
+            "countries": Country.objects.order_by("name").values("iso3", "name"),
             **_reform_countries(theme),
         },
     )

@@ -1,7 +1,9 @@
-"""Import fellowships from a YAML file: a list of fellowships under `fellowships:`.
+"""Import fellowships from YAML: a list of fellowships under `fellowships:`.
 
-Every entry is validated first and each problem is reported as `file:line:
-reason`; if any entry is bad, nothing is written. Fellowships are matched on
+The input is one YAML file, or a folder whose `.yaml`/`.yml` files are read
+together (slugs must be unique across them). Every entry is validated first and
+each problem is reported as `file:line: reason`; if any entry is bad, nothing is
+written. Fellowships are matched on
 their slug under the fellowship index, so importing again updates them (a new
 revision only where something changed) instead of duplicating them.
 
@@ -20,10 +22,11 @@ import yaml
 from django.db import transaction
 from django.utils.text import slugify
 
-from casestudies.importers.base import ImportFailed, ImportResult, Problem
+from casestudies.importers.base import ImportFailed, ImportResult, Problem, read_text
 from casestudies.importers.yaml_lines import Mapping as _Mapping
 from casestudies.importers.yaml_lines import Sequence as _Sequence
 from casestudies.importers.yaml_lines import load as load_yaml
+from casestudies.importers.yaml_lines import problem as yaml_problem
 from casestudies.models import Country, Theme
 from exchange.page_tree import ensure_page_tree
 from learning.models import FellowshipIndexPage, FellowshipPage
@@ -44,6 +47,7 @@ REQUIRED = {
     "criteria",
 }
 KEYS = REQUIRED | {"sample", "deadline_time_zone"}
+MAX_FILE_BYTES = 500_000
 TEXT_MAX = {
     "title": 255,
     "summary": 500,
@@ -79,26 +83,37 @@ def _as_aware_datetime(value):
     return value if value.tzinfo is not None else None
 
 
-def validate(path: Path) -> tuple[list[FellowshipDraft], list[Problem]]:
+def validate(
+    path: Path, seen: dict[str, tuple[str, int]] | None = None
+) -> tuple[list[FellowshipDraft], list[Problem]]:
+    """The valid entries of one file, and its problems.
+
+    `seen` maps the slugs of files read before to where they are, so a slug is
+    unique across a folder; it is updated with this file's slugs.
+    """
     source = path.name
     problems: list[Problem] = []
+    seen = {} if seen is None else seen
 
     def problem(line, reason):
         problems.append(Problem(source, line, reason))
 
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8"), what="fellowship files")
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        mark = getattr(error, "problem_mark", None)
-        problem(mark.line + 1 if mark else 1, f"not valid YAML: {error}")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        problem(1, f"file is larger than {MAX_FILE_BYTES // 1000} kB")
         return [], problems
+    try:
+        data = load_yaml(read_text(path), what="fellowship files")
+    except ImportFailed as failure:
+        return [], failure.problems
+    except yaml.YAMLError as error:
+        return [], [yaml_problem(error, source)]
     if not isinstance(data, _Mapping) or not isinstance(data.get("fellowships"), _Sequence):
         problem(1, "expected a mapping with a `fellowships:` list")
         return [], problems
 
     countries = dict(Country.objects.values_list("iso3", "pk"))
     themes = dict(Theme.objects.values_list("slug", "pk"))
-    drafts, seen = [], {}
+    drafts = []
     for position, entry in enumerate(data["fellowships"]):
         line = data["fellowships"].line_at(position)
         if not isinstance(entry, _Mapping):
@@ -123,18 +138,25 @@ def validate(path: Path) -> tuple[list[FellowshipDraft], list[Problem]]:
         if slugify(slug) != slug:
             problem(at("slug"), f"`slug` must be lowercase words joined by hyphens, not {slug!r}")
         if slug in seen:
-            problem(at("slug"), f"slug `{slug}` is also used on line {seen[slug]}")
-        seen.setdefault(slug, at("slug"))
-        country_pk = countries.get(str(entry["host_country"]).upper())
+            other, other_line = seen[slug]
+            where = f"line {other_line}" if other == source else f"{other}:{other_line}"
+            problem(at("slug"), f"slug `{slug}` is also used on {where}")
+        seen.setdefault(slug, (source, at("slug")))
+        host = entry["host_country"]
+        country_pk = countries.get(host.strip().upper()) if isinstance(host, str) else None
         if country_pk is None:
-            problem(at("host_country"), f"unknown country code `{entry['host_country']}`")
+            problem(at("host_country"), f"unknown country code `{host}`")
         theme_ids = []
-        if not isinstance(entry["themes"], list) or not entry["themes"]:
+        listed = entry["themes"]
+        if not isinstance(listed, list) or not listed:
             problem(at("themes"), "`themes` must be a non-empty list of theme slugs")
         else:
-            for theme in entry["themes"]:
-                if theme not in themes:
-                    problem(at("themes"), f"unknown theme `{theme}`")
+            for position, theme in enumerate(listed):
+                line_of_theme = listed.line_at(position)
+                if not isinstance(theme, str):
+                    problem(line_of_theme, f"a theme must be a theme slug, not {theme!r}")
+                elif theme not in themes:
+                    problem(line_of_theme, f"unknown theme `{theme}`")
                 else:
                     theme_ids.append(themes[theme])
         weeks = entry["duration_weeks"]
@@ -211,11 +233,25 @@ def _differs(page: FellowshipPage, draft: FellowshipDraft) -> bool:
     return sorted(page.themes.values_list("pk", flat=True)) != draft.theme_ids
 
 
+def yaml_files(path: Path) -> list[Path]:
+    """The file itself, or the YAML files of a folder; ImportFailed when there are none."""
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise ImportFailed([Problem(str(path), 0, "no such file or folder")])
+    files = sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
+    if not files:
+        raise ImportFailed([Problem(str(path), 0, "no .yaml files in this folder")])
+    return files
+
+
 def import_fellowships(path: Path, *, publish: bool = False) -> ImportResult:
-    path = Path(path)
-    if not path.is_file():
-        raise ImportFailed([Problem(str(path), 1, "no such file")])
-    drafts, problems = validate(path)
+    """Import a YAML file, or every YAML file of a folder, all or nothing."""
+    drafts, problems, seen = [], [], {}
+    for file in yaml_files(Path(path)):
+        file_drafts, file_problems = validate(file, seen)
+        drafts += file_drafts
+        problems += file_problems
     if problems:
         raise ImportFailed(problems)
     result = ImportResult()

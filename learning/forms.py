@@ -119,11 +119,6 @@ class FellowshipApplicationForm(forms.ModelForm):
         }
         widgets = {"motivation": forms.Textarea(attrs={"rows": 8})}
 
-    error_messages = {
-        "duplicate": "You have already applied to this fellowship with this email address. "
-        "We will write to you about your application.",
-    }
-
     def __init__(self, *args, fellowship, **kwargs):
         super().__init__(*args, **kwargs)
         self.fellowship = fellowship
@@ -134,12 +129,9 @@ class FellowshipApplicationForm(forms.ModelForm):
         self.fields["country"].empty_label = "Choose your country"
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if FellowshipApplication.objects.filter(
-            fellowship=self.fellowship, email__iexact=email
-        ).exists():
-            raise forms.ValidationError(self.error_messages["duplicate"], code="duplicate")
-        return email
+        # A repeated application is valid here: the view answers it like a new one (so the
+        # page never tells who applied) and emails the address instead.
+        return self.cleaned_data["email"].strip().lower()
 
     def save(self, commit=True):
         self.instance.fellowship = self.fellowship
@@ -209,9 +201,6 @@ class IntroductionRequestForm(forms.ModelForm):
         widgets = {"what_to_learn": forms.Textarea(attrs={"rows": 6})}
 
     error_messages = {
-        "duplicate": "You already asked for an introduction to reformers in {peer} on this "
-        "theme on {date}, and we are working on it. The link to follow it is in our "
-        "confirmation email.",
         "own_country": "Choose your own country here: the introduction is to reformers in "
         "{peer}, a different country.",
     }
@@ -228,6 +217,8 @@ class IntroductionRequestForm(forms.ModelForm):
         )
 
     def clean_email(self):
+        # One open request per email, peer country and theme: a repeat is valid here, and
+        # learning.introductions.submit_request answers it like a new one (see there).
         return self.cleaned_data["email"].strip().lower()
 
     def clean_country(self):
@@ -238,29 +229,6 @@ class IntroductionRequestForm(forms.ModelForm):
                 code="own_country",
             )
         return country
-
-    def clean(self):
-        cleaned = super().clean()
-        email = cleaned.get("email")
-        if email:
-            existing = (
-                IntroductionRequest.objects.open()
-                .filter(
-                    email__iexact=email,
-                    peer_country=self.peer_country,
-                    theme=cleaned.get("theme"),
-                )
-                .first()
-            )
-            if existing is not None:
-                raise forms.ValidationError(
-                    self.error_messages["duplicate"].format(
-                        peer=self.peer_country.name,
-                        date=f"{existing.created_at:%-d %B %Y}",
-                    ),
-                    code="duplicate",
-                )
-        return cleaned
 
     def save(self, commit=True):
         self.instance.peer_country = self.peer_country

@@ -20,10 +20,11 @@ import yaml
 from django.db import transaction
 from django.utils.text import slugify
 
-from casestudies.importers.base import ImportFailed, ImportResult, Problem
+from casestudies.importers.base import ImportFailed, ImportResult, Problem, read_text
 from casestudies.importers.yaml_lines import Mapping as _Mapping
 from casestudies.importers.yaml_lines import Sequence as _Sequence
 from casestudies.importers.yaml_lines import load as load_yaml
+from casestudies.importers.yaml_lines import problem as yaml_problem
 from casestudies.models import CaseStudyPage, Theme
 from learning.blocks import (
     LessonBodyBlock,
@@ -112,17 +113,15 @@ class _FileParser:
             self.fail(1, f"file is larger than {MAX_FILE_BYTES // 1000} kB")
             return None
         try:
-            # utf-8-sig: editors on Windows may save a byte-order mark first.
-            text = self.path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            self.fail(1, "not UTF-8 text")
+            # UTF-8 only, a byte-order mark allowed (editors on Windows may save one).
+            text = read_text(self.path)
+        except ImportFailed as failure:
+            self.problems.extend(failure.problems)
             return None
         try:
             data = load_yaml(text, what="course files")
         except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            line = mark.line + 1 if mark else 1
-            self.fail(line, f"not valid YAML: {getattr(error, 'problem', None) or error}")
+            self.problems.append(yaml_problem(error, self.name))
             return None
         if data is None:
             self.fail(1, "the file is empty")

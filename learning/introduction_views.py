@@ -13,27 +13,34 @@ import logging
 import smtplib
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods
 
 from casestudies.models import Country, Theme
-from exchange.rate_limit import RateLimit
+from exchange.rate_limit import RateLimit, client_address, too_many_requests
+from learning.accounts.forms import owner_of
 from learning.forms import IntroductionRatingForm, IntroductionRequestForm
-from learning.introductions import notify_brokers, send_introduction_email
+from learning.introductions import confirm_to_requester, notify_brokers, submit_request
 from learning.models import IntroductionRequest, IntroductionStatus
 from search.thesaurus import parse
 
 logger = logging.getLogger(__name__)
 
-# Each request lands in a person's queue and sends an email: a reformer asks for a
-# few introductions at a time, more from one address or network in an hour is a flood.
-REQUESTS = RateLimit("introduction-requests", limit=5)
+# Every post from one network, valid or not: generous, because a ministry or a workshop often
+# shares one public address, but a flood costs the sender before we validate anything.
+REQUEST_ATTEMPTS = RateLimit("introduction-request-attempts", limit=20)
+# Valid requests naming one email address (new or repeated: each lands in a broker's queue or
+# sends that address an email). A reformer asks for a few introductions at a time. Only valid
+# posts count, so nobody can lock someone else out by posting rubbish with their address.
+REQUESTS_PER_EMAIL = RateLimit("introduction-requests", limit=5)
 RATE_LIMITED_MESSAGE = (
-    "Too many introduction requests were sent from your address or network in the last "
-    "hour. Please try again later, or write to us if you need help."
+    "Too many introduction requests were sent from your network or with this email address "
+    "in the last hour. Please try again in about {minutes} minutes, or write to us if you "
+    "need help."
 )
+# What the confirmation page shows after a post (kept in the session across the redirect).
+SENT_SESSION_KEY = "introductions:sent"
 STATUS_STEPS = list(IntroductionStatus)
 
 
@@ -82,51 +89,60 @@ def request_introduction(request):
 
     context = {"peer_country": peer_country, "back_url": _back_to_peers(request)}
     if request.method == "POST":
-        if REQUESTS.hit(request, request.POST.get("email", "")):
-            messages.error(request, RATE_LIMITED_MESSAGE)
-            context["rate_limited"] = True
-            return _private(
-                render(request, "learning/introduction_request.html", context, status=429)
-            )
-        form = IntroductionRequestForm(request.POST, peer_country=peer_country)
-        if form.is_valid():
-            if request.user.is_authenticated:
-                form.instance.requester = request.user
-            with transaction.atomic():
-                introduction = form.save()
-            status_url = request.build_absolute_uri(introduction.get_absolute_url())
-            try:
-                notify_brokers(introduction, request)
-            except (smtplib.SMTPException, OSError):
-                # The queue still shows it; brokers only miss the nudge.
-                logger.exception("Could not tell brokers of request %s", introduction.pk)
-            try:
-                send_introduction_email(introduction, "received", status_url)
-            except (smtplib.SMTPException, OSError):
-                # The request is saved and in the queue; only the confirmation is missing.
-                logger.exception("Could not confirm introduction request %s", introduction.pk)
-                messages.warning(
-                    request,
-                    f"Thank you, {introduction.name}: we received your request, but could not "
-                    f"send the confirmation to {introduction.email}. Bookmark this page: it is "
-                    "the only link to your request.",
-                )
-            else:
-                messages.success(
-                    request,
-                    f"Thank you, {introduction.name}: we received your request and sent a "
-                    f"confirmation to {introduction.email}. This page shows where it stands; "
-                    "the link to it is in the email.",
-                )
-            return redirect(introduction.get_absolute_url())
-        status = 400
-    else:
-        form = IntroductionRequestForm(
-            initial=_initial(request, peer_country), peer_country=peer_country
-        )
-        status = 200
-    context["form"] = form
-    return _private(render(request, "learning/introduction_request.html", context, status=status))
+        return _post_request(request, peer_country, context)
+    sent = request.session.pop(SENT_SESSION_KEY, None)
+    if sent and sent.get("peer") == peer_country.iso3:
+        context["sent"] = sent
+        return _private(render(request, "learning/introduction_request_sent.html", context))
+    context["form"] = IntroductionRequestForm(
+        initial=_initial(request, peer_country), peer_country=peer_country
+    )
+    return _private(render(request, "learning/introduction_request.html", context))
+
+
+def _post_request(request, peer_country, context):
+    """Take a request; the answer is the same whether it is new or repeats an open one.
+
+    Both end on the same confirmation page (after a redirect, so reloading it posts nothing);
+    the private status link goes only to the email address, which alone learns whether it had
+    asked before.
+    """
+    attempt = REQUEST_ATTEMPTS.hit(client_address(request))
+    if not attempt.allowed:
+        return _rate_limited(request, context, attempt)
+    form = IntroductionRequestForm(request.POST, peer_country=peer_country)
+    if not form.is_valid():
+        context["form"] = form
+        return _private(render(request, "learning/introduction_request.html", context, status=400))
+    per_email = REQUESTS_PER_EMAIL.hit(form.cleaned_data["email"])
+    if not per_email.allowed:
+        return _rate_limited(request, context, per_email)
+
+    submission = submit_request(form, owner_of(request, form.cleaned_data["email"]))
+    introduction = submission.introduction
+    if submission.created:
+        try:
+            notify_brokers(introduction, request)
+        except (smtplib.SMTPException, OSError):
+            # The queue still shows it; brokers only miss the nudge.
+            logger.exception("Could not tell brokers of request %s", introduction.pk)
+    status_url = request.build_absolute_uri(introduction.get_absolute_url())
+    request.session[SENT_SESSION_KEY] = {
+        "peer": peer_country.iso3,
+        "name": form.cleaned_data["name"],
+        "email": form.cleaned_data["email"],
+        "emailed": confirm_to_requester(submission, status_url),
+    }
+    params = request.GET.copy()
+    params["peer"] = peer_country.iso3
+    return redirect(f"{request.path}?{params.urlencode()}")
+
+
+def _rate_limited(request, context, decision):
+    messages.error(request, RATE_LIMITED_MESSAGE.format(minutes=decision.retry_after_minutes))
+    context["rate_limited"] = True
+    response = render(request, "learning/introduction_request.html", context)
+    return _private(too_many_requests(response, decision))
 
 
 def _back_to_peers(request) -> str:

@@ -19,6 +19,7 @@ read, before anything is written.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import reduce
@@ -38,6 +39,8 @@ from learning.models import (
     QuizAttempt,
     new_certificate_code,
 )
+
+ASCII_NUMBER = re.compile(r"[0-9]{1,4}\Z")
 
 
 class ProgressError(ValueError):
@@ -310,7 +313,8 @@ def _validated(quiz, answers) -> dict[str, list[int]]:
         raise InvalidAnswers("These answers could not be read. Reload the lesson and try again.")
     clean = {}
     for key, picks in answers.items():
-        index = int(key) if isinstance(key, (str, int)) and str(key).isdigit() else -1
+        # ASCII digits only: "²".isdigit() is true, and int("²") raises.
+        index = int(key) if isinstance(key, (str, int)) and ASCII_NUMBER.match(str(key)) else -1
         if not 0 <= index < len(questions):
             raise InvalidAnswers(
                 "These answers are for a question that is not in this quiz. "

@@ -31,11 +31,14 @@ def _enrollment(user, course):
 def course_context(request, course: CoursePage) -> dict:
     outline = progress.course_outline(course)
     lessons = [lesson for _, module_lessons in outline for lesson in module_lessons]
-    prerequisites = list(course.prerequisites.filter(live=True).order_by("title"))
+    # The page links to each prerequisite and theme by its title or name: nothing else read.
+    prerequisites = list(
+        course.prerequisites.filter(live=True).order_by("title").only("title", "url_path")
+    )
     context = {
         "outline": outline,
         "lessons": lessons,
-        "themes": list(course.themes.order_by("name")),
+        "themes": list(course.themes.order_by("name").only("name", "slug")),
         "prerequisites": prerequisites,
         "completed_count": Enrollment.objects.filter(
             course=course, completed_at__isnull=False
@@ -44,7 +47,8 @@ def course_context(request, course: CoursePage) -> dict:
         "progress": None,
         "certificate": None,
         "missing_prerequisites": [],
-        "login_url": redirect_to_login(course.url)["Location"],
+        # With the request, Wagtail looks the site roots up once for every URL on the page.
+        "login_url": redirect_to_login(course.get_url(request))["Location"],
     }
     enrollment = _enrollment(request.user, course)
     if enrollment is not None:

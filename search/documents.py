@@ -1,8 +1,10 @@
 """One place that turns content into the document both search backends index.
 
-Also the index name, which carries an environment prefix so that several
-environments can share one Elasticsearch cluster. The elasticsearch-dsl mapping
-of these documents is `ExchangeDocument` in search/backends/elasticsearch.py.
+Each `from_*` builder is listed in search/registry.py with the queryset it reads and
+the related models whose edits reindex it. Also the index name, which carries an
+environment prefix so that several environments can share one Elasticsearch cluster.
+The elasticsearch-dsl mapping of these documents is `ExchangeDocument` in
+search/backends/elasticsearch.py.
 """
 
 from __future__ import annotations
@@ -183,50 +185,6 @@ def from_fellowship(page) -> IndexDocument:
     )
 
 
-def course_documents() -> Iterator[IndexDocument]:
-    from learning.models import CoursePage
-
-    pages = CoursePage.objects.live().public().prefetch_related("themes").order_by("pk")
-    for page in pages:
-        yield from_course(page)
-
-
-def fellowship_documents() -> Iterator[IndexDocument]:
-    from learning.models import FellowshipPage
-
-    pages = (
-        FellowshipPage.objects.live()
-        .public()
-        .select_related("host_country")
-        .prefetch_related("themes")
-        .order_by("pk")
-    )
-    for page in pages:
-        yield from_fellowship(page)
-
-
-def commitment_documents() -> Iterator[IndexDocument]:
-    from casestudies.models import Commitment
-
-    queryset = Commitment.objects.select_related("country").prefetch_related("themes")
-    for commitment in queryset.order_by("pk").iterator(chunk_size=500):
-        yield from_commitment(commitment)
-
-
-def case_study_documents() -> Iterator[IndexDocument]:
-    from casestudies.models import CaseStudyPage
-
-    pages = (
-        CaseStudyPage.objects.live()
-        .public()
-        .select_related("country")
-        .prefetch_related("themes")
-        .order_by("pk")
-    )
-    for page in pages:
-        yield from_case_study(page)
-
-
 def from_reform_record(record) -> IndexDocument:
     """`record` is a ReformRecord with `country` and `theme` loaded.
 
@@ -257,34 +215,25 @@ def from_reform_record(record) -> IndexDocument:
     )
 
 
-def reform_record_documents(source: str | None = None) -> Iterator[IndexDocument]:
-    """Every reform record's document, or one source's."""
-    from casestudies.models import ReformRecord
-
-    records = ReformRecord.objects.select_related("country", "theme").order_by("pk")
-    if source:
-        records = records.filter(source=source)
-    for record in records.iterator(chunk_size=500):
-        yield from_reform_record(record)
+# The registry (search/registry.py) lists every type with its builder from this module,
+# so it imports this module; these loops over it import it when called.
 
 
 def all_documents() -> Iterator[IndexDocument]:
     """Everything searchable, straight from the database (the source of truth)."""
-    yield from case_study_documents()
-    yield from commitment_documents()
-    yield from course_documents()
-    yield from fellowship_documents()
-    yield from reform_record_documents()
+    from search import registry
+
+    return registry.all_documents()
 
 
 def count_documents() -> int:
-    from casestudies.models import CaseStudyPage, Commitment, ReformRecord
-    from learning.models import CoursePage, FellowshipPage
+    """How many documents `all_documents()` gives, counted in the database."""
+    from search import registry
 
-    return (
-        CaseStudyPage.objects.live().public().count()
-        + Commitment.objects.count()
-        + CoursePage.objects.live().public().count()
-        + FellowshipPage.objects.live().public().count()
-        + ReformRecord.objects.count()
-    )
+    return registry.count_documents()
+
+
+def commitment_documents() -> Iterator[IndexDocument]:
+    from search import registry
+
+    return registry.get("commitment").documents()

@@ -1,10 +1,16 @@
 """Keep the search index in step with the database (the source of truth).
 
-Publishing, unpublishing, editing or deleting content updates the embedded
-index right after the transaction commits (a few rows in the same database).
-Elasticsearch updates are queued as `PendingIndexUpdate` rows and sent by a
-background task, so editors never wait on the search server; when it is down
-the rows stay queued and are replayed once it answers again.
+Every change reaches the index through document ids: a signal (search/signals.py)
+names the documents a change touches, and once the transaction commits,
+`update_documents` reads them afresh from the database through the registry
+(search/registry.py) and writes them to the configured backend, or removes those
+with nothing searchable behind them any more. It is a task (django-tasks): the
+default backend runs it right after the commit; a production task queue runs it in a
+worker, so editors never wait on the index.
+
+With Elasticsearch, writes the server misses stay queued in the fallback backend
+(search/backends/__init__.py) and are replayed by `catch_up_after_response`, after
+a response has gone out, once the server answers again.
 """
 
 from __future__ import annotations
@@ -12,207 +18,119 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, OuterRef
 from django_tasks import task
 
-from search import documents
-from search.backends import FallbackSearch, get_search_backend
-from search.backends.base import BackendUnavailable
-from search.backends.embedded import EmbeddedBackend
-from search.models import PendingIndexUpdate
+from casestudies.models import Country
+from search import registry
+from search.backends import REPLAY_BATCH, get_search_backend
+from search.models import SearchDocument
 
 logger = logging.getLogger("search")
 
 
-def document_id_for(instance) -> str | None:
-    from casestudies.models import CaseStudyPage, Commitment, ReformRecord
-    from learning.models import CoursePage, FellowshipPage
-
-    if isinstance(instance, CaseStudyPage):
-        return f"casestudy-{instance.pk}"
-    if isinstance(instance, CoursePage):
-        return f"course-{instance.pk}"
-    if isinstance(instance, FellowshipPage):
-        return f"fellowship-{instance.pk}"
-    if isinstance(instance, Commitment):
-        return f"commitment-{instance.identifier}"
-    if isinstance(instance, ReformRecord):
-        return f"reform-{instance.pk}"
-    return None
-
-
-def document_for(instance):
-    """The index document for a live object, or None when it should not be searchable."""
-    from casestudies.models import CaseStudyPage, Commitment, ReformRecord
-    from learning.models import CoursePage, FellowshipPage
-
-    if isinstance(instance, FellowshipPage):
-        fellowship = (
-            FellowshipPage.objects.live()
-            .public()
-            .select_related("host_country")
-            .prefetch_related("themes")
-            .filter(pk=instance.pk)
-            .first()
-        )
-        return documents.from_fellowship(fellowship) if fellowship else None
-    if isinstance(instance, CoursePage):
-        course = (
-            CoursePage.objects.live()
-            .public()
-            .prefetch_related("themes")
-            .filter(pk=instance.pk)
-            .first()
-        )
-        return documents.from_course(course) if course else None
-    if isinstance(instance, CaseStudyPage):
-        page = (
-            CaseStudyPage.objects.live()
-            .public()
-            .select_related("country")
-            .prefetch_related("themes")
-            .filter(pk=instance.pk)
-            .first()
-        )
-        return documents.from_case_study(page) if page else None
-    if isinstance(instance, Commitment):
-        commitment = (
-            Commitment.objects.select_related("country")
-            .prefetch_related("themes")
-            .filter(pk=instance.pk)
-            .first()
-        )
-        return documents.from_commitment(commitment) if commitment else None
-    if isinstance(instance, ReformRecord):
-        record = (
-            ReformRecord.objects.select_related("country", "theme").filter(pk=instance.pk).first()
-        )
-        return documents.from_reform_record(record) if record else None
-    return None
-
-
-def schedule(instance, deleted: bool = False) -> None:
+def schedule(instance) -> None:
     """Reindex (or remove) one object once the current transaction commits."""
-    doc_id = document_id_for(instance)
-    if doc_id is None:
+    doc_id = registry.doc_id_for(instance)
+    if doc_id is not None:
+        schedule_ids([doc_id])
+
+
+def schedule_ids(doc_ids) -> None:
+    """Reindex (or remove) these documents once the current transaction commits."""
+    doc_ids = list(dict.fromkeys(doc_ids))
+    if not doc_ids:
         return
-    transaction.on_commit(lambda: apply(doc_id, None if deleted else instance))
+
+    def enqueue():
+        for batch in registry.batched(doc_ids):
+            update_documents.enqueue(batch)
+
+    transaction.on_commit(enqueue)
 
 
-def apply(doc_id: str, instance) -> None:
-    document = document_for(instance) if instance is not None else None
-    embedded = EmbeddedBackend()
-    if document is None:
-        embedded.delete([doc_id])
-    else:
-        embedded.index([document])
+@task()
+def update_documents(doc_ids: list[str]) -> int:
+    """Write these documents as the database has them now; returns how many exist."""
+    current, gone = registry.documents_for_ids(doc_ids)
     backend = get_search_backend()
-    if isinstance(backend, FallbackSearch):
-        action = PendingIndexUpdate.Action.DELETE if document is None else "index"
-        PendingIndexUpdate.objects.update_or_create(doc_id=doc_id, defaults={"action": action})
-        flush_pending_updates.enqueue()
+    if current:
+        backend.index(current)
+    if gone:
+        backend.delete(gone)
+    return len(current)
+
+
+def reindex_type(name: str, **kwargs) -> None:
+    """Every document of one type (after a bulk import, which sends no model signals)."""
+    searchable = registry.get(name)
+    schedule_ids(searchable.doc_ids(searchable.model_class.objects.all()))
 
 
 def reindex_all_commitments(**kwargs) -> None:
-    """After a bulk import: refresh every commitment document in the embedded index."""
-    embedded = EmbeddedBackend()
-    embedded.index(documents.commitment_documents())
-    if isinstance(get_search_backend(), FallbackSearch):
-        from casestudies.models import Commitment
-
-        PendingIndexUpdate.objects.bulk_create(
-            [
-                PendingIndexUpdate(doc_id=f"commitment-{identifier}", action="index")
-                for identifier in Commitment.objects.values_list("identifier", flat=True)
-            ],
-            update_conflicts=True,
-            unique_fields=["doc_id"],
-            update_fields=["action", "queued_at"],
-            batch_size=500,
-        )
-        flush_pending_updates.enqueue()
+    reindex_type("commitment")
 
 
 def reindex_reform_records(source: str, deleted_ids=(), **kwargs) -> None:
     """After an import replaced one source's reform records: index them, drop the removed."""
-    from casestudies.models import ReformRecord
-
-    removed = [f"reform-{pk}" for pk in deleted_ids]
-    embedded = EmbeddedBackend()
-    embedded.index(documents.reform_record_documents(source))
-    if removed:
-        embedded.delete(removed)
-    if isinstance(get_search_backend(), FallbackSearch):
-        current = ReformRecord.objects.filter(source=source).values_list("pk", flat=True)
-        PendingIndexUpdate.objects.bulk_create(
-            [PendingIndexUpdate(doc_id=f"reform-{pk}", action="index") for pk in current]
-            + [
-                PendingIndexUpdate(doc_id=doc_id, action=PendingIndexUpdate.Action.DELETE)
-                for doc_id in removed
-            ],
-            update_conflicts=True,
-            unique_fields=["doc_id"],
-            update_fields=["action", "queued_at"],
-            batch_size=500,
-        )
-        flush_pending_updates.enqueue()
+    searchable = registry.get("reform")
+    current = searchable.doc_ids(searchable.model_class.objects.filter(source=source))
+    schedule_ids(current + [f"reform-{pk}" for pk in deleted_ids])
 
 
-def _instance_for(doc_id: str):
-    from casestudies.models import CaseStudyPage, Commitment, ReformRecord
-    from learning.models import CoursePage, FellowshipPage
+def reindex_related(model, pks, fields=None) -> None:
+    """Documents copying fields of these rows of a related model (a country, a theme).
 
-    kind, _, key = doc_id.partition("-")
-    if kind == "casestudy":
-        return CaseStudyPage.objects.filter(pk=key).first()
-    if kind == "course":
-        return CoursePage.objects.filter(pk=key).first()
-    if kind == "fellowship":
-        return FellowshipPage.objects.filter(pk=key).first()
-    if kind == "commitment":
-        return Commitment.objects.filter(identifier=key).first()
-    if kind == "reform" and key.isdigit():
-        return ReformRecord.objects.filter(pk=key).first()
-    return None
+    For code that changes reference data in bulk (an importer), which sends no model
+    signals: call it with the changed rows' primary keys.
+    """
+    schedule_ids(registry.related_doc_ids(model, pks, fields))
+
+
+def reindex_drifted_countries(**kwargs) -> None:
+    """After a country import (bulk writes, no model signals): the documents of every
+    country whose name, region or income group differs from what its documents copied.
+
+    The embedded index records what they copied (Elasticsearch holds the same), so one
+    query finds the drift, and a membership-only import reindexes nothing.
+    """
+    copied = SearchDocument.objects.filter(country=OuterRef("iso3")).exclude(
+        country_name=OuterRef("name"),
+        region=OuterRef("region"),
+        income_group=OuterRef("income_group"),
+    )
+    drifted = Country.objects.filter(Exists(copied)).values_list("pk", flat=True)
+    reindex_related(Country, drifted)
+
+
+def reindex_subtree(page) -> None:
+    """The pages at and below `page`, whose URLs or visibility follow it."""
+    schedule_ids(registry.subtree_doc_ids(page))
 
 
 @task()
-def flush_pending_updates(batch_size: int = 500, force: bool = False) -> int:
-    """Send queued updates to Elasticsearch; returns how many were applied.
+def flush_pending_updates(limit: int | None = None, force: bool = False) -> int:
+    """Send writes the search server missed; returns how many documents were sent.
 
-    While the server is known to be down, flushes after an edit do not try it again
-    before the retry interval: with the default task backend the flush runs inside
-    the editor's request, and a hung server would make every save wait for the
-    timeout. `force` (`search_index sync`) always tries.
+    While the server is known to be down it is not asked again before the retry
+    interval, unless `force` (`search_index sync`).
     """
-    backend = get_search_backend()
-    if not isinstance(backend, FallbackSearch):
-        return 0
-    if not force and not backend.should_try_primary():
-        return 0
-    applied = 0
-    while True:
-        pending = list(PendingIndexUpdate.objects.order_by("queued_at")[:batch_size])
-        if not pending:
-            return applied
-        to_index, to_delete = [], []
-        for update in pending:
-            instance = _instance_for(update.doc_id)
-            document = document_for(instance) if instance is not None else None
-            (to_index if document else to_delete).append(document or update.doc_id)
-        try:
-            if to_index:
-                backend.primary.index(to_index)
-            if to_delete:
-                backend.primary.delete(to_delete)
-        except BackendUnavailable as error:
-            backend.mark_down(error)
-            PendingIndexUpdate.objects.filter(pk__in=[u.pk for u in pending]).update(
-                attempts=F("attempts") + 1
-            )
-            return applied
-        backend.mark_up()
-        # Only remove what was sent: a row re-queued meanwhile has a newer queued_at.
-        for update in pending:
-            PendingIndexUpdate.objects.filter(pk=update.pk, queued_at=update.queued_at).delete()
-        applied += len(pending)
+    return get_search_backend().catch_up(limit=limit, force=force)
+
+
+def catch_up_after_response(**kwargs) -> None:
+    """After each response (`request_finished`): replay missed writes if there are any.
+
+    Django sends `request_finished` when the WSGI server closes the response, after
+    sending it, so the visitor does not wait; the worker then sends one bounded batch
+    (REPLAY_BATCH documents, or the rebuild of a missing index up to the fallback's
+    limit) before taking its next request. Asking whether there is work costs nothing
+    on most requests: the backend knows what it queued itself, and looks for what
+    other processes queued at most once a minute. A failure here never reaches the
+    visitor; it is logged.
+    """
+    try:
+        if get_search_backend().catch_up_due():
+            flush_pending_updates.enqueue(limit=REPLAY_BATCH)
+    except Exception:
+        logger.exception("Catching up the search index after a response failed")

@@ -13,16 +13,28 @@ Reformers type sentences ("make public who really owns companies"), so a
 phrase is found when all its content words occur in the query, in any order
 and with other words between; function words and request words ("make",
 "really", "want") are dropped before searching.
+
+Reformers also type in French and Spanish, with or without accents: phrases
+are matched on folded words (`fold`: "información" = "informacion", French
+elided articles dropped: "l'accès" = "accès"), and French, Spanish and
+Portuguese function words are dropped as English ones are. The groups keep
+each phrase as written, accents included: PostgreSQL's 'english'
+configuration and Elasticsearch's "english" analyzer do not fold accents
+(SQLite FTS5 does, `remove_diacritics 2`), so an unaccented phrase would miss
+the accented text there.
 """
 
 from __future__ import annotations
 
 import re
+import threading
+import unicodedata
+import uuid
 from dataclasses import dataclass
 
 from django.core.cache import cache
 
-CACHE_KEY = "search:thesaurus:v2"
+CACHE_KEY = "search:thesaurus:v3"  # the version of the themes (see `thesaurus`)
 # A two-letter abbreviation ("bo", "ai") is searched for only when the reformer typed
 # it: as an expansion of "beneficial ownership" it found "Belgrade Open School (BOS)",
 # since stemming turns "BOS" into "bo" in both backends.
@@ -31,7 +43,8 @@ CACHE_SECONDS = 300
 WORD = re.compile(r"[\w+]+(?:['’-][\w+]+)*", re.UNICODE)
 
 # Function words and request words; kept as text because a word list reads best as prose.
-STOPWORDS = frozenset(
+# All word lists are compared with folded words (`fold`), so they are written without accents.
+ENGLISH_STOPWORDS = frozenset(
     """a about after all also an and any are as at be been being but by can could did do
     does doing for from get got had has have having help how i if in into is it its just
     let like make makes making me more most my need needs of on or our out really so some
@@ -39,6 +52,39 @@ STOPWORDS = frozenset(
     wants was way ways we were what when where which who whom why will with would you your
     country countries""".split()  # noqa: SIM905
 )
+# French, Spanish and Portuguese (the commitments' other language) function words: the
+# words of ENGLISH_STOPWORDS in those languages (articles, pronouns, prepositions, forms of
+# the auxiliary and modal verbs: "es", "puede", "est", "peut"; not "poder" or "pouvoir",
+# which are also nouns: "poder judicial") and the request words of goals in French and
+# Spanish ("queremos", "notre pays").
+FOREIGN_STOPWORDS = frozenset(
+    """a al algo algun alguna algunas alguno algunos ante como con contra cual cuales
+    cuando de del desde donde e el ella ellas ellos en era es esa esas ese eso esos esta
+    estan estar estas este esto estos fue fueron ha han hasta hay haber la las le les lo los
+    mas me mi mis muy ni no nos nosotros nuestra nuestras nuestro nuestros o os para pero
+    poco por porque que quien quienes se sea sean ser si sin sobre son su sus tambien tan
+    tanto todas todo todos un una unas uno unos y ya aquel aquella aquellos aquellas tal
+    tales asi entonces aqui mismo misma mismos mismas cuyo cuya mientras
+    puede pueden pueda puedan podemos podria podrian debe deben deba deban deberia
+    deberian tiene tienen tenga tengan tener hacer hace hagan
+    queremos quiero necesitamos necesita deseamos buscamos lograr pais paises
+    au aux avec ce ces cet cette comme contre dans des du elle elles est et etre il ils je
+    leur leurs lui mais meme mes moi mon ne nos notre nous on ont ou par pas plus pour qu
+    qui sa sans ses soit sont sur ta tes toi ton tous tout toute toutes tu une vos votre
+    vous avoir peut peuvent puisse puissent doit doivent devrait devraient faire
+    voulons veux voudrions faut rendre pays ceux celle celles celui dont quel quelle quels
+    quelles aussi tres trop ainsi alors donc quelque quelques certains certaines aucun aucune
+    tel telle tels telles lorsque quand ici
+    ao aos as da das do dos em na nas pela pelo sua suas um uma""".split()  # noqa: SIM905
+)
+# Foreign function words that are also English words: a search keeps them, so English
+# search is unchanged; the goal reader (search/understanding.py) drops them.
+ENGLISH_SPELLINGS = frozenset("era hay lo no plus sea sin son tan ton un".split())  # noqa: SIM905
+STOPWORDS = ENGLISH_STOPWORDS | (FOREIGN_STOPWORDS - ENGLISH_SPELLINGS)
+GOAL_STOPWORDS = ENGLISH_STOPWORDS | FOREIGN_STOPWORDS
+# French elided articles and pronouns ("l'accès", "d'information", "qu'il").
+ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’](?=\w)")
+LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "’": "'"})
 
 
 @dataclass(frozen=True)
@@ -58,16 +104,56 @@ def normalise(text: str) -> str:
     return " ".join(match.group(0).lower() for match in WORD.finditer(text or ""))
 
 
+def fold(text: str) -> str:
+    """Lower-case text without diacritics, the form every phrase and goal is matched in.
+
+    "Información" and "informacion", "bénéficiaires" and "beneficiaires" are the same
+    word to a reformer typing on any keyboard.
+    """
+    text = text.lower()
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text.translate(LIGATURES))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def words(text: str) -> list[str]:
+    """The words of a text as typed (lower case), without French elided articles."""
+    return [ELISION.sub("", word) for word in normalise(text).split()]
+
+
 def stem(word: str) -> str:
-    """A light English stemmer, enough to match 'owners' with 'owner' in the thesaurus."""
-    for suffix, replacement in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+    """A light stemmer for folded English, French and Spanish words.
+
+    Enough to match "owners" with "owner", "contrataciones" with "contratación" and
+    "publiques" with "publique": plural endings, then a final "e", which French and
+    Spanish plurals keep ("entreprises", "fuentes") and English ones often drop
+    ("services" gives "servic" by the "es" rule).
+    """
+    for suffix, replacement in (
+        ("ies", "y"),
+        ("eaux", "eau"),
+        ("aux", "al"),
+        ("ing", ""),
+        ("ed", ""),
+        ("es", ""),
+        ("s", ""),
+    ):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)] + replacement
+            word = word[: -len(suffix)] + replacement
+            break
+    while len(word) > 4 and word.endswith("e"):
+        word = word[:-1]
     return word
 
 
+def folded_words(text: str) -> list[str]:
+    """The words of a text in the form they are matched in (`fold`, no elided articles)."""
+    return [fold(word) for word in words(text)]
+
+
 def content_stems(phrase: str) -> tuple[str, ...]:
-    return tuple(stem(word) for word in phrase.split() if word not in STOPWORDS)
+    return tuple(stem(word) for word in folded_words(phrase) if word not in STOPWORDS)
 
 
 @dataclass(frozen=True)
@@ -93,12 +179,28 @@ def _load() -> Thesaurus:
     return Thesaurus(tuple(entries))
 
 
+_lock = threading.Lock()
+_built: tuple[str, Thesaurus] | None = None
+
+
 def thesaurus() -> Thesaurus:
-    table = cache.get(CACHE_KEY)
-    if table is None:
-        table = _load()
-        cache.set(CACHE_KEY, table, CACHE_SECONDS)
-    return table
+    """This process's table, rebuilt when the themes changed in any process.
+
+    The shared cache holds only a version token under CACHE_KEY: the trilingual table
+    (about 1,800 phrases) took milliseconds to unpickle from the cache on every query.
+    `invalidate` deletes the token, and it expires after CACHE_SECONDS, so a change that
+    sent no signal is still seen within that time.
+    """
+    global _built
+    version = cache.get(CACHE_KEY)
+    if version is None:
+        token = uuid.uuid4().hex
+        cache.add(CACHE_KEY, token, CACHE_SECONDS)
+        version = cache.get(CACHE_KEY) or token
+    with _lock:
+        if _built is None or _built[0] != version:
+            _built = (version, _load())
+        return _built[1]
 
 
 def invalidate(**kwargs) -> None:
@@ -106,12 +208,18 @@ def invalidate(**kwargs) -> None:
 
 
 def parse(text: str) -> ParsedQuery:
-    words = [word for word in normalise(text).split() if word not in STOPWORDS]
-    stems = [stem(word) for word in words]
-    unused = set(range(len(words)))
+    typed = [(word, fold(word)) for word in words(text)]
+    kept = [(word, folded) for word, folded in typed if folded not in STOPWORDS]
+    # Searched as typed (the backends that do not fold accents need them), matched folded.
+    plain_words = [word for word, _ in kept]
+    stems = [stem(folded) for _, folded in kept]
+    unused = set(range(len(kept)))
     # slug -> (all phrases of the theme, stems of the phrases the query used)
     matched: dict[str, tuple[tuple[str, ...], set[tuple[str, ...]]]] = {}
+    present = set(stems)
     for phrase_stems, slug, phrases in thesaurus().entries:
+        if not present.issuperset(phrase_stems):
+            continue  # most phrases: a set test is cheaper than looking for each word
         positions = []
         for target in phrase_stems:
             position = next(
@@ -131,5 +239,5 @@ def parse(text: str) -> ParsedQuery:
         )
         for phrases, used in matched.values()
     )
-    plain = tuple(dict.fromkeys(words[i] for i in sorted(unused)))
+    plain = tuple(dict.fromkeys(plain_words[i] for i in sorted(unused)))
     return ParsedQuery(plain, groups, tuple(matched))

@@ -39,21 +39,22 @@ language its commitments are written in, trains in about a second on the
 real data, and answers in microseconds; docs/matching.md has the measurements.
 
 The model is rebuilt when themes or commitments change in any process: their
-signals bump a version number in the shared cache (`invalidate`), and each
-process compares it with the version its model was built from.
+signals drop a version token from the shared cache (`invalidate`), and each
+process compares the token there with the one its model was built from.
 """
 
 from __future__ import annotations
 
 import math
 import threading
+import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
 
-from search.thesaurus import STOPWORDS, normalise, parse, stem
+from search.thesaurus import GOAL_STOPWORDS, folded_words, parse, stem
 
 VERSION_KEY = "search:goal-reader:version"
 LEXICON_DOCS, DESCRIPTION_DOCS = 10, 3
@@ -64,21 +65,18 @@ THESAURUS_BONUS = 2.0
 MIN_SCORE, MIN_SHARE = 1.5, 0.5
 MAX_AREAS = 3
 
-# Function words of the other languages the commitments are written in (Spanish, French,
-# Portuguese): in English goals they never occur, and in the others they say nothing about
-# the reform, yet they would tie areas to whichever commitments happen to be in that language.
-FOREIGN_STOPWORDS = frozenset(
-    """a al ao aos as con da das de del des do dos du e el em en et la las le les los na nas
-    no nos o os ou para par pela pelo por pour que qui se son sont su sua suas sur sus un una
-    une uno y à às é""".split()  # noqa: SIM905
-)
-# English words that say how, not what ("officials should declare before ..."); the search
+# Words that say how, not what ("officials should declare before ...", "antes de su
+# votación", "avant chaque élection"), in English, Spanish and French; the search
 # thesaurus keeps them, as a reformer may search for a title that has them.
 HOW_WORDS = frozenset(
     """across among before between during each every further may might must new no not
-    only other shall should through under until upon whether within without""".split()  # noqa: SIM905
+    only other shall should through under until upon whether within without
+    antes durante cada nuevo nueva nuevos nuevas solo solamente otro otra otros otras
+    mediante traves bajo dentro cualquier
+    avant pendant chaque nouveau nouvelle nouveaux nouvelles non seulement autre autres
+    travers sous entre""".split()  # noqa: SIM905
 )
-IGNORED = STOPWORDS | FOREIGN_STOPWORDS | HOW_WORDS
+IGNORED = GOAL_STOPWORDS | HOW_WORDS
 
 
 @dataclass(frozen=True)
@@ -98,7 +96,13 @@ class UnderstoodArea:
 
 
 def content_words(text: str) -> set[str]:
-    return {stem(word) for word in normalise(text).split() if word not in IGNORED and len(word) > 1}
+    """Stems of the words that say what the reform is, folded as the thesaurus matches them.
+
+    Function words of English, French, Spanish and Portuguese (the languages of the goals
+    and of the commitments) are dropped: in a goal they say nothing about the reform, yet
+    they would tie areas to whichever commitments happen to be in that language.
+    """
+    return {stem(word) for word in folded_words(text) if word not in IGNORED and len(word) > 1}
 
 
 @dataclass(frozen=True)
@@ -267,9 +271,12 @@ def reader() -> GoalReader:
     global _built
     version = cache.get(VERSION_KEY)
     if version is None:
-        version = 1
-        cache.add(VERSION_KEY, version, None)
-        version = cache.get(VERSION_KEY, version)
+        # A fresh token, never a counter: a counter restarting at 1 after the key was lost
+        # would match a reader built long ago, and the database cache's `incr` also gives
+        # the key the default lifetime.
+        token = uuid.uuid4().hex
+        cache.add(VERSION_KEY, token, None)
+        version = cache.get(VERSION_KEY) or token
     with _lock:
         if _built is None or _built[0] != version:
             _built = (version, build_reader())
@@ -278,10 +285,7 @@ def reader() -> GoalReader:
 
 def invalidate(**kwargs) -> None:
     """Signal receiver: themes or commitments changed, so every process rebuilds."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, None)
+    cache.delete(VERSION_KEY)
 
 
 def read_goal(goal: str) -> list[UnderstoodArea]:

@@ -139,6 +139,13 @@ def course_json(course, request) -> dict:
     }
 
 
+def absolute_evidence_urls(peer: dict, request) -> dict:
+    """Evidence links as full URLs, like the search API's results."""
+    for evidence in peer["evidence"]:
+        evidence["url"] = request.build_absolute_uri(evidence["url"])
+    return peer
+
+
 @require_GET
 def match_api(request):
     from search.peers import find_peers
@@ -159,7 +166,7 @@ def match_api(request):
         "goal": result.goal,
         "themes": list(result.themes),
         "understood_as": [area.as_json() for area in result.understood_as],
-        "peers": [peer.as_json() for peer in result.peers],
+        "peers": [absolute_evidence_urls(peer.as_json(), request) for peer in result.peers],
         "fellowships": [
             fellowship_json(page, request.build_absolute_uri(page.url))
             for page in result.fellowships

@@ -1,18 +1,71 @@
 """The home page and site-wide settings."""
 
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
+from django.template.loader import render_to_string
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from casestudies.models import CaseStudyIndexPage, CaseStudyPage, Commitment, Country, Theme
+from exchange import page_cache
+from exchange.visibility import live_public
+
+# A day at most; any content change retires the entries long before (see `content_cached`).
+CONTENT_CACHE_SECONDS = 24 * 3600
+# What a case study card shows (templates/includes/case_study_card.html), and what
+# Wagtail needs for its URL: the rest of a case study (its body above all) stays unread.
+# The country and theme pages read the same for their cards (casestudies.views).
+CARD_FIELDS = (
+    "title",
+    "url_path",
+    "country__name",
+    "jurisdiction",
+    "period_start",
+    "period_end",
+    "status",
+    "summary",
+    "is_sample",
+)
+
+
+def content_cached(values: dict[str, Callable[[], object]]) -> dict:
+    """Values that depend only on the content, from the shared cache, in one round trip.
+
+    Each is stored with the page cache's version (exchange.page_cache) and counts only
+    while that version is current: every publish, unpublish, import or edit of countries,
+    themes and commitments, which retires the cached pages, retires these too, in every
+    process, with no signals of their own. A value missing or stale is rebuilt by its
+    function and stored again.
+    """
+    if settings.DEBUG:
+        # In development, template and code edits show at once (as Django caches templates
+        # only with DEBUG off).
+        return {name: build() for name, build in values.items()}
+    keys = {name: f"content:{name}" for name in values}
+    found = cache.get_many([page_cache.VERSION_KEY, *keys.values()])
+    version = page_cache.current_version(found)
+    result, fresh = {}, {}
+    for name, build in values.items():
+        entry = found.get(keys[name])
+        if entry is not None and entry[0] == version:
+            result[name] = entry[1]
+        else:
+            result[name] = build()
+            fresh[keys[name]] = (version, result[name])
+    if fresh:
+        cache.set_many(fresh, CONTENT_CACHE_SECONDS)
+    return result
 
 
 def headline_figures() -> dict:
-    """Figures for the home page from the real data, in two queries.
+    """Figures for the home page from the real data, in two queries (cached: `HomePage`).
 
     All but one come from the IRM commitments; `members` counts the national
     governments taking part in OGP according to the members file, never the
@@ -63,41 +116,84 @@ class HomePage(Page):
     ]
     max_count = 1
 
-    def featured_case_studies(self):
-        ids = [block.value.pk for block in self.featured if block.value]
-        # Cards show each page's country and themes: fetch both with the pages, not per card.
+    def featured_case_studies(self, newest: list[int]) -> list[CaseStudyPage]:
+        """The case studies editors chose, in their order, else the `newest` (ids)."""
+        # The chosen pages' ids, read from the stream without loading the pages twice.
+        ids = [item["value"] for item in self.featured.raw_data if item["value"]] or newest
         pages = (
-            CaseStudyPage.objects.live()
-            .public()
+            live_public(CaseStudyPage.objects)
+            .filter(pk__in=ids)
             .select_related("country")
-            .prefetch_related("themes")
+            .only(*CARD_FIELDS)
+            # Cards show each page's country and themes: fetched with the pages, not per card.
+            .prefetch_related(Prefetch("themes", queryset=Theme.objects.only("name", "slug")))
         )
-        if ids:
-            by_id = {page.pk: page for page in pages.filter(pk__in=ids)}
-            return [by_id[pk] for pk in ids if pk in by_id]
-        # Without a choice, the newest from three different countries: a first visit
-        # should show the breadth of peers, not three reforms of one country.
-        featured, countries = [], set()
-        for page in pages.order_by("-first_published_at")[:12]:
-            if page.country_id not in countries:
-                featured.append(page)
-                countries.add(page.country_id)
-            if len(featured) == 3:
-                break
+        by_id = {page.pk: page for page in pages}
+        featured = [by_id[pk] for pk in ids if pk in by_id]
+        if featured:
+            # One lookup of the site roots for all the cards' URLs, not one per card: the
+            # attribute is where Wagtail keeps them on a page (Page._get_site_root_paths).
+            root_paths = Site.get_site_root_paths()
+            for page in featured:
+                page._wagtail_cached_site_root_paths = root_paths
         return featured
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["featured_case_studies"] = self.featured_case_studies()
-        context["figures"] = headline_figures()
-        context["top_themes"] = (
-            Theme.objects.filter(parent__isnull=True)
-            .annotate(commitment_count=Count("commitments", distinct=True))
-            .order_by("-commitment_count", "name")
+        cached = content_cached(
+            {
+                "figures": headline_figures,
+                "top_themes": top_themes,
+                "peer_form": peer_form,
+                "case_study_index_url": case_study_index_url,
+                "newest_case_studies": newest_case_studies,
+            }
         )
-        context["case_study_index"] = CaseStudyIndexPage.objects.live().first()
-        context["countries"] = Country.objects.order_by("name").only("iso3", "name")
+        newest = cached.pop("newest_case_studies")
+        context.update(cached, featured_case_studies=self.featured_case_studies(newest))
         return context
+
+
+def newest_case_studies() -> list[int]:
+    """The newest case studies from three different countries (ids): with no choice of
+    the editors, a first visit should show the breadth of peers, not three reforms of one
+    country."""
+    newest, countries = [], set()
+    recent = live_public(CaseStudyPage.objects).order_by("-first_published_at")
+    for pk, country in recent.values_list("pk", "country_id")[:12]:
+        if country not in countries:
+            newest.append(pk)
+            countries.add(country)
+        if len(newest) == 3:
+            break
+    return newest
+
+
+def top_themes() -> list[dict]:
+    """Top-level themes, the busiest first, with their commitment counts."""
+    themes = (
+        Theme.objects.filter(parent__isnull=True)
+        .annotate(commitment_count=Count("commitments", distinct=True))
+        .order_by("-commitment_count", "name")
+        .only("name", "slug")
+    )
+    return [
+        {"name": theme.name, "url": theme.get_absolute_url(), "count": theme.commitment_count}
+        for theme in themes
+    ]
+
+
+def peer_form() -> str:
+    """The "find my peers" form as the home page shows it: a menu of every country, none
+    chosen. Rendering its ~220 options is the costliest part of the page, so it is kept
+    rendered."""
+    countries = Country.objects.order_by("name").values("iso3", "name")
+    return render_to_string("includes/peer_form.html", {"countries": countries})
+
+
+def case_study_index_url() -> str | None:
+    index = CaseStudyIndexPage.objects.live().only("url_path").first()
+    return index.url if index is not None else None
 
 
 @register_setting(icon="list-ul")

@@ -1,92 +1,264 @@
-"""Whole-page cache for anonymous visitors, invalidated when content changes.
+"""Whole-page cache for anonymous visitors, shared by every process, invalidated on change.
 
-Readers on slow connections get cached pages in a fraction of the time. Only
-anonymous GET requests for public pages are cached (no session cookie, no
-query string beyond the page's own filters, nothing under /admin/ or
-/accounts/). Any publish, unpublish, delete or import bumps a version number
-stored in the cache, which makes every earlier entry unreachable at once; the
-entries then expire on their own.
+Readers on slow connections get cached pages in a fraction of the time. Only anonymous
+GET requests for public pages are cached (no session cookie; nothing under /admin/,
+/accounts/ or /api/), and only 200 responses that set no cookie and are not private.
+
+One truth across processes: the cache is the site's shared cache (a table in the database
+by default, Redis with REDIS_URL), never a per-process memory, so what one process stores
+or invalidates, every gunicorn worker, management command and import sees at once.
+
+Invalidation: any publish, unpublish, move or delete of a page, any edit of reference
+data (countries, themes, commitments, reform records, site settings) and any import sets
+a new version number in that cache. Each entry remembers the version it was rendered
+under and counts only while that is still the current one, so one bump retires every
+page at once. The version is read together with the entry (one round trip); versions come
+from the clock, so a lost version key never restarts at a number older entries carry.
+
+Keys: the path plus only the query parameters the page reads (FILTERS below), sorted,
+repeated values kept in order, empty values dropped. Any other parameter neither
+bypasses the cache nor adds an entry: `/?x=1` is served the cached `/`. A view that
+starts reading a new query parameter must be added to FILTERS, or every visitor gets
+the page rendered without it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import re
+import time
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "page-cache:version"
-EXCLUDED_PREFIXES = ("/admin/", "/accounts/", "/documents/", "/static/", "/media/")
+EXCLUDED_PREFIXES = ("/admin/", "/accounts/", "/api/", "/documents/", "/static/", "/media/")
+MAX_KEY_QUERY = 1000
 
 
-def current_version() -> int:
-    version = cache.get(VERSION_KEY)
+@dataclass(frozen=True)
+class Filters:
+    """The query parameters one page reads.
+
+    `keyed`: each combination of values is its own cached page. `uncached`: free text
+    and per-visitor input; a request giving one a value is answered fresh and never
+    stored (every distinct goal or search would add an entry and push real pages out,
+    and answering one costs tens of milliseconds).
+    """
+
+    keyed: tuple[str, ...] = ()
+    uncached: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset(self.keyed) | frozenset(self.uncached)
+
+
+# Read from the views, filter sets and forms that serve each path (see the module docstring).
+FILTERS: dict[str, Filters] = {
+    # casestudies.filters.CaseStudyFilter and the page number.
+    "/case-studies/": Filters(
+        keyed=("theme", "country", "region", "income_group", "status", "page"), uncached=("q",)
+    ),
+    # search.params.search_filters.
+    "/search/": Filters(
+        keyed=("type", "theme", "country", "region", "income_group", "outcome", "page"),
+        uncached=("q",),
+    ),
+    # search.views.peers_page: any peer query is computed for the visitor.
+    "/peers/": Filters(keyed=("theme",), uncached=("country", "q")),
+    # casestudies.views.country_list.
+    "/countries/": Filters(keyed=("region", "members", "page")),
+    # learning.forms.CourseFilterForm and FellowshipFilterForm.
+    "/courses/": Filters(keyed=("theme", "level", "page")),
+    "/fellowships/": Filters(keyed=("theme", "country", "region", "status", "page")),
+    # learning.introduction_views: a form, private anyway.
+    "/introductions/request/": Filters(uncached=("peer", "country", "theme", "q")),
+}
+# Paths with a variable part.
+PATTERN_FILTERS: tuple[tuple[re.Pattern, Filters], ...] = (
+    (re.compile(r"^/themes/[^/]+/$"), Filters(keyed=("page",))),
+)
+NO_FILTERS = Filters()
+
+
+def filters_for(path: str) -> Filters:
+    """The filters of the page at `path` (a language prefix such as /fr/ is ignored)."""
+    first, _, rest = path.lstrip("/").partition("/")
+    if first in {code for code, _ in settings.LANGUAGES}:
+        path = "/" + rest
+    found = FILTERS.get(path)
+    if found is not None:
+        return found
+    for pattern, filters in PATTERN_FILTERS:
+        if pattern.match(path):
+            return filters
+    return NO_FILTERS
+
+
+def normalised_query(query, filters: Filters) -> str:
+    """The page's own parameters from `query` (a QueryDict), in a canonical order.
+
+    Empty values are dropped: every view reads `?region=` as no region. Other values are
+    kept as given, spaces included: a view that does not strip them answers differently.
+    """
+    pairs = []
+    for name in sorted(filters.keyed):
+        pairs.extend((name, value) for value in query.getlist(name) if value)
+    return urlencode(pairs)
+
+
+def new_version() -> int:
+    """The time of the change, in nanoseconds: a new version never equals one that entries
+    still carry, even when the version key was lost (evicted, culled) in between. Set, not
+    incremented: the database cache's `incr` would also give the key a 300 s lifetime."""
+    return time.time_ns()
+
+
+def current_version(found: dict) -> int:
+    """The version in `found` (a `get_many` answer), or a new one if there is none yet."""
+    version = found.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY) or 1
+        cache.add(VERSION_KEY, new_version(), timeout=None)
+        version = cache.get(VERSION_KEY)
     return version
 
 
+def _bump() -> None:
+    cache.set(VERSION_KEY, new_version(), timeout=None)
+
+
 def invalidate(**kwargs) -> None:
-    """Make every cached page stale (connected to content-changing signals)."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+    """Make every cached page stale (connected to content-changing signals).
+
+    Bumped at once, so the rest of this process's request or transaction sees the change,
+    and again once the transaction commits: a page another process rendered from the
+    old rows between the first bump and the commit must not outlive the commit.
+    """
+    _bump()
+    transaction.on_commit(_bump)
 
 
 class AnonymousPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def cacheable_request(self, request) -> bool:
+    @staticmethod
+    def cacheable_request(request) -> bool:
         return (
             settings.PAGE_CACHE_SECONDS > 0
             and request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and not request.path.startswith(EXCLUDED_PREFIXES)
-            and len(request.get_full_path()) <= 1000
         )
 
-    def key(self, request) -> str:
-        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        return f"page-cache:{current_version()}:{request.get_host()}:{digest}"
-
-    def __call__(self, request):
-        if not self.cacheable_request(request):
-            return self.get_response(request)
-        key = self.key(request)
-        response = cache.get(key)
-        if response is not None:
-            response["X-Page-Cache"] = "hit"
-            return response
-        response = self.get_response(request)
-        if (
+    @staticmethod
+    def cacheable_response(response) -> bool:
+        vary = {value.strip().lower() for value in response.get("Vary", "").split(",")}
+        return (
             response.status_code == 200
             and not response.streaming
             and not response.cookies
             and "private" not in response.get("Cache-Control", "")
-        ):
+            # Anonymous visitors without a session all send the same (no) cookie; anything
+            # else the response varies on is not in the key.
+            and vary <= {"", "cookie"}
+        )
+
+    @staticmethod
+    def key(request, query: str) -> str:
+        url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+        return f"page-cache:{hashlib.sha256(url.encode()).hexdigest()}"
+
+    def __call__(self, request):
+        if not self.cacheable_request(request):
+            return self.get_response(request)
+        filters = filters_for(request.path_info)
+        given = {name for name, values in request.GET.lists() if any(values)}
+        if given & set(filters.uncached):
+            return self.get_response(request)
+        query = normalised_query(request.GET, filters)
+        if len(query) > MAX_KEY_QUERY:
+            return self.get_response(request)
+        key = self.key(request, query)
+        try:
+            found = cache.get_many([VERSION_KEY, key])
+            version = current_version(found)
+        except Exception:
+            # A cache outage slows pages down; it must not take them down.
+            logger.exception("Page cache unavailable; serving %s uncached", request.path)
+            return self.get_response(request)
+        entry = found.get(key)
+        if entry is not None and entry[0] == version:
+            response = entry[1]
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        # Only a request made of the page's own parameters may fill the entry: were a view
+        # to read a parameter missing from FILTERS, its answer must not become everyone's.
+        if self.cacheable_response(response) and given <= filters.names:
             if hasattr(response, "render") and callable(response.render):
                 response.render()
-            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+            try:
+                cache.set(key, (version, response), settings.PAGE_CACHE_SECONDS)
+            except Exception:
+                logger.exception("Page cache unavailable; %s not stored", request.path)
         response["X-Page-Cache"] = "miss"
         return response
 
 
-def connect() -> None:
-    from django.db.models.signals import post_delete, post_save
-    from wagtail.signals import page_published, page_unpublished
+def _settings_saved(sender, created, **kwargs) -> None:
+    # The first page rendered creates the settings row with its defaults: nothing changed.
+    if not created:
+        invalidate()
 
-    from casestudies.models import Commitment, Country, Theme
-    from casestudies.signals import commitments_imported
+
+def forget_country_profiles(**kwargs) -> None:
+    """Peer matching keeps every country's profile in the shared cache (search.peers) and no
+    signal of its own clears it: country edits and imports must, or peers are ranked on the
+    old region, income group or membership for minutes."""
+    from search.peers import PROFILES_CACHE_KEY
+
+    cache.delete(PROFILES_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(PROFILES_CACHE_KEY))
+
+
+def connect() -> None:
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from wagtail.models import Page
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    from casestudies.importers.reforms import reform_records_imported
+    from casestudies.models import Commitment, Country, ReformRecord, Theme
+    from casestudies.signals import commitments_imported, countries_imported
+    from exchange.models import SiteSettings
 
     page_published.connect(invalidate, dispatch_uid="page-cache-published")
     page_unpublished.connect(invalidate, dispatch_uid="page-cache-unpublished")
-    commitments_imported.connect(invalidate, dispatch_uid="page-cache-import")
-    for model in (Commitment, Country, Theme):
-        post_save.connect(invalidate, sender=model, dispatch_uid=f"page-cache-save-{model}")
-        post_delete.connect(invalidate, sender=model, dispatch_uid=f"page-cache-del-{model}")
-    from wagtail.models import Page
-
+    post_page_move.connect(invalidate, dispatch_uid="page-cache-moved")
+    # Deleting a page of any type deletes its Page row too, which sends this.
     post_delete.connect(invalidate, sender=Page, dispatch_uid="page-cache-page-delete")
+    # Importers write in bulk (no post_save) and send these once they have committed.
+    commitments_imported.connect(invalidate, dispatch_uid="page-cache-import")
+    reform_records_imported.connect(invalidate, dispatch_uid="page-cache-reform-import")
+    countries_imported.connect(invalidate, dispatch_uid="page-cache-country-import")
+    for model in (Commitment, Country, Theme, ReformRecord):
+        name = model.__name__
+        post_save.connect(invalidate, sender=model, dispatch_uid=f"page-cache-save-{name}")
+        post_delete.connect(invalidate, sender=model, dispatch_uid=f"page-cache-del-{name}")
+    post_save.connect(_settings_saved, sender=SiteSettings, dispatch_uid="page-cache-settings")
+    m2m_changed.connect(
+        invalidate, sender=Commitment.themes.through, dispatch_uid="page-cache-c-themes"
+    )
+
+    countries_imported.connect(forget_country_profiles, dispatch_uid="profiles-import")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            forget_country_profiles, sender=Country, dispatch_uid=f"profiles-country-{signal}"
+        )

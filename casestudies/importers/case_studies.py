@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from casestudies.blocks import KeyFigureBlock, SectionKind, SourceBlock
-from casestudies.importers.base import ImportFailed, ImportResult, Problem
+from casestudies.importers import yaml_lines
+from casestudies.importers.base import ImportFailed, ImportResult, Problem, read_text
 from casestudies.models import (
     CaseStudyIndexPage,
     CaseStudyPage,
@@ -27,7 +28,7 @@ from casestudies.models import (
 )
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
-PERIOD = re.compile(r"^(\d{4})(?:\s*[-–]\s*(\d{4})?)?$")
+PERIOD = re.compile(r"^([0-9]{4})(?:\s*[-–]\s*([0-9]{4})?)?$")
 OGP_VALUES = {
     "access-to-information": "value_access_to_information",
     "civic-participation": "value_civic_participation",
@@ -46,6 +47,7 @@ KNOWN_KEYS = {
     "sample",
 }
 MAX_FILE_BYTES = 200_000
+JURISDICTION_MAX = CaseStudyPage._meta.get_field("jurisdiction").max_length
 
 
 @dataclass
@@ -67,43 +69,55 @@ class _FileParser:
         self.name = path.name
         self.countries, self.themes, self.commitments = lookups
         self.problems: list[Problem] = []
-        self.front_matter = ""
+        self.meta = yaml_lines.Mapping()
 
     def fail(self, line: int, reason: str):
         self.problems.append(Problem(self.name, line, reason))
 
-    def line_of_key(self, key: str) -> int:
-        """The line of a front matter key (only there: the body may start a line with "title:")."""
-        for number, line in enumerate(self.front_matter.splitlines(), start=2):
-            if line.startswith((f"{key}:", f'"{key}":', f"'{key}':")):
-                return number
-        return 2
+    def line_of_key(self, key) -> int:
+        """The file line of a front matter key (+1: the front matter starts on line 2)."""
+        return self.meta.key_lines[key] + 1 if key in self.meta.key_lines else 2
+
+    def text(self, meta, key: str) -> str:
+        """A key's value as text; a list or mapping where text belongs is a problem."""
+        value = meta.get(key)
+        if value is None:
+            return ""
+        if isinstance(value, dict | list):
+            self.fail(self.line_of_key(key), f"'{key}' must be text, not a list or mapping")
+            return ""
+        return str(value).strip()
 
     def parse(self) -> CaseStudyDraft | None:
         if self.path.stat().st_size > MAX_FILE_BYTES:
             self.fail(1, f"file is larger than {MAX_FILE_BYTES // 1000} kB")
             return None
         try:
-            # utf-8-sig: editors on Windows may save a byte-order mark before the '---'.
-            text = self.path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            self.fail(1, "not UTF-8 text")
+            # UTF-8 only, a byte-order mark allowed (editors on Windows may save one).
+            text = read_text(self.path)
+        except ImportFailed as failure:
+            self.problems.extend(failure.problems)
             return None
         match = FRONT_MATTER.match(text)
         if not match:
             self.fail(1, "missing front matter: the file must start with a '---' block")
             return None
-        self.front_matter = match.group(1)
         try:
-            meta = yaml.safe_load(self.front_matter)
+            meta = yaml_lines.load(match.group(1), what="case study files")
         except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            line = mark.line + 2 if mark else 1  # +1 for 1-based, +1 for the opening '---'
-            self.fail(line, f"front matter is not valid YAML: {getattr(error, 'problem', error)}")
+            # The front matter starts on line 2, after the opening '---'.
+            self.problems.append(
+                yaml_lines.problem(
+                    error, self.name, first_line=2, invalid="front matter is not valid YAML"
+                )
+            )
             return None
-        if not isinstance(meta, dict):
+        if not isinstance(meta, yaml_lines.Mapping):
             self.fail(2, "front matter must be a set of 'key: value' lines")
             return None
+        self.meta = meta
+        for key, line in meta.duplicates:
+            self.fail(line + 1, f"duplicate key '{key}'")
         body_start = match.group(0).count("\n") + 1
         return self.build(meta, text[match.end() :], body_start)
 
@@ -115,17 +129,17 @@ class _FileParser:
             if key not in KNOWN_KEYS:
                 self.fail(self.line_of_key(key), f"unknown key '{key}'")
 
-        title = str(meta.get("title") or "").strip()
+        title = self.text(meta, "title")
         if len(title) > 255:
             self.fail(self.line_of_key("title"), "title is longer than 255 characters")
         # The file name is the stable identity: fixing a title must not create a new page.
-        slug = str(meta.get("slug") or slugify(self.path.stem))
-        if slug != slugify(slug):
+        slug = self.text(meta, "slug") or slugify(self.path.stem)
+        if slug != slugify(slug) or len(slug) > 255:
             self.fail(self.line_of_key("slug"), f"invalid slug {slug!r}")
 
         country = None
         if meta.get("country"):
-            code = str(meta["country"]).strip().upper()
+            code = self.text(meta, "country").upper()
             country = self.countries.get(code)
             if country is None:
                 self.fail(self.line_of_key("country"), f"unknown country {meta['country']!r}")
@@ -146,7 +160,7 @@ class _FileParser:
             else:
                 commitments.append(commitment)
 
-        status = str(meta.get("status") or "")
+        status = self.text(meta, "status")
         if status and status not in CaseStudyStatus.values:
             self.fail(
                 self.line_of_key("status"),
@@ -155,7 +169,7 @@ class _FileParser:
 
         period_start = period_end = None
         if meta.get("period"):
-            period = PERIOD.match(str(meta["period"]).strip())
+            period = PERIOD.match(self.text(meta, "period"))
             if not period:
                 self.fail(
                     self.line_of_key("period"),
@@ -174,12 +188,18 @@ class _FileParser:
 
         values = {}
         for value in self.as_list(meta, "ogp_values"):
-            if value not in OGP_VALUES:
+            if not isinstance(value, str) or value not in OGP_VALUES:
                 self.fail(self.line_of_key("ogp_values"), f"unknown OGP value {value!r}")
             else:
                 values[OGP_VALUES[value]] = True
 
-        summary = str(meta.get("summary") or "").strip()
+        summary = self.text(meta, "summary")
+        jurisdiction = self.text(meta, "jurisdiction")
+        if len(jurisdiction) > JURISDICTION_MAX:
+            self.fail(
+                self.line_of_key("jurisdiction"),
+                f"jurisdiction is longer than {JURISDICTION_MAX} characters",
+            )
         if len(summary) > 400:
             self.fail(self.line_of_key("summary"), "summary is longer than 400 characters")
 
@@ -192,7 +212,10 @@ class _FileParser:
             if url and not url.startswith(("https://", "http://")):
                 self.fail(self.line_of_key("sources"), f"source url {url!r} is not a web address")
 
-        blocks = self.body_blocks(body, body_start, bool(meta.get("sample", False)))
+        sample = meta.get("sample", False)
+        if not isinstance(sample, bool):
+            self.fail(self.line_of_key("sample"), "'sample' must be true or false")
+        blocks = self.body_blocks(body, body_start, sample is True)
         if self.problems:
             return None
         return CaseStudyDraft(
@@ -201,12 +224,12 @@ class _FileParser:
             fields={
                 "title": title,
                 "country": country,
-                "jurisdiction": str(meta.get("jurisdiction") or "").strip(),
+                "jurisdiction": jurisdiction,
                 "status": status,
                 "period_start": period_start,
                 "period_end": period_end,
                 "summary": summary,
-                "is_sample": bool(meta.get("sample", False)),
+                "is_sample": sample,
                 "key_figures": [
                     ("figure", {"value": str(f["value"]), "label": str(f["label"])})
                     for f in key_figures
@@ -252,6 +275,16 @@ class _FileParser:
             if not isinstance(item, dict) or any(not item.get(name) for name in required):
                 self.fail(
                     self.line_of_key(key), f"each entry of '{key}' needs {' and '.join(required)}"
+                )
+                continue
+            nested = sorted(
+                str(name) for name, value in item.items() if isinstance(value, dict | list)
+            )
+            if nested:
+                self.fail(
+                    self.line_of_key(key),
+                    f"an entry of '{key}' has a list or mapping as {', '.join(nested)}: "
+                    "give plain text",
                 )
                 continue
             too_long = [

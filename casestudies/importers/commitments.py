@@ -10,10 +10,7 @@ OGP's own wording: it is stored for search and matching, and pages show only a
 short excerpt with a link to OGP's page (`Commitment.full_text_excerpt`).
 """
 
-import csv
-import io
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,10 +19,12 @@ from django.db import transaction
 from django.db.models import Min
 
 from casestudies.importers.base import (
+    DIGITS,
     ImportFailed,
     ImportResult,
     Problem,
     as_dicts,
+    csv_records,
     read_text,
 )
 from casestudies.models import (
@@ -168,7 +167,7 @@ class _RowParser:
                 if required:
                     fail(f"{column}: missing year")
                 return None
-            if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
+            if not DIGITS.fullmatch(raw) or not 2000 <= int(raw) <= 2100:
                 fail(f"{column}: {raw!r} is not a year")
                 return None
             return int(raw)
@@ -190,8 +189,9 @@ class _RowParser:
             fail("missing Commitment Title")
         country, jurisdiction = self.country_of(row, fail)
         plan_number = (row.get("Action Plan Number") or "").strip()
-        if not plan_number.isdigit():
-            fail(f"Action Plan Number: {plan_number!r} is not a number")
+        plan_number_ok = bool(DIGITS.fullmatch(plan_number)) and int(plan_number) <= 999
+        if not plan_number_ok:
+            fail(f"Action Plan Number: {plan_number!r} is not a number from 0 to 999")
         start_year = year("Year Of Submission", required=True)
         end_year = year("Action Plan End Year", required=False)
         if start_year and end_year and end_year < start_year:
@@ -214,7 +214,7 @@ class _RowParser:
             "jurisdiction": jurisdiction,
             "ogp_region": (row.get("Region") or "").strip(),
             "action_plan_id": (row.get("Action Plan ID") or "").strip(),
-            "action_plan_number": int(plan_number) if plan_number.isdigit() else 0,
+            "action_plan_number": int(plan_number) if plan_number_ok else 0,
             "plan_start_year": start_year,
             "plan_end_year": end_year,
             "commitment_number": (row.get("Commitment Number") or "").strip(),
@@ -297,11 +297,11 @@ def _parse_commitments(path: Path) -> tuple[list[CommitmentRecord], list[Problem
         raise ImportFailed([Problem(source, 0, "no themes loaded: run import_themes first")])
 
     problems: list[Problem] = []
-    records_in_file = _csv_records(read_text(path), source, problems)
+    records_in_file = csv_records(read_text(path), source, problems)
     header = next((values for _, values in records_in_file), [])
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
-        # An unreadable first record (reported by _csv_records) is why columns are missing.
+        # An unreadable first record (reported by csv_records) is why columns are missing.
         raise ImportFailed(
             problems or [Problem(source, 1, f"missing column(s): {', '.join(missing)}")]
         )
@@ -363,7 +363,7 @@ def parse_full_texts(path: Path, known: set[str], problems: list[Problem]) -> di
         )
         return {}
     reported = len(problems)
-    records_in_file = _csv_records(text, source, problems)
+    records_in_file = csv_records(text, source, problems)
     header = next((values for _, values in records_in_file), [])
     missing = [column for column in FULL_TEXT_COLUMNS if column not in header]
     if missing:
@@ -414,34 +414,6 @@ def parse_full_texts(path: Path, known: set[str], problems: list[Problem]) -> di
             continue
         texts[identifier] = _text(full_text)
     return texts
-
-
-def _csv_records(text: str, source: str, problems: list[Problem]) -> Iterator[tuple[int, list]]:
-    """`csv_records`, with a malformed CSV reported at its line rather than raised.
-
-    csv refuses a value longer than its field size limit (131,072 characters). The
-    limit is left alone: the longest commitment text is about 28,000 characters, so
-    a longer value means a damaged file, most often a quote that is never closed.
-    """
-    reader = csv.reader(io.StringIO(text, newline=""))
-    end = 0
-    while True:
-        try:
-            values = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            reason = f"unreadable CSV: {error}"
-            if "field limit" in str(error):
-                reason = (
-                    f"a value is longer than {csv.field_size_limit():,} characters "
-                    "(is a closing quote missing?)"
-                )
-            problems.append(Problem(source, end + 1, reason))
-            return
-        start, end = end + 1, reader.line_num
-        if values:
-            yield start, values
 
 
 def import_commitments(

@@ -8,6 +8,7 @@ value is kept, with its year; the six governance estimates share one year, so a
 country keeps only the estimates of its latest WGI year.
 """
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,9 +26,16 @@ from casestudies.importers.base import (
     read_text,
 )
 from casestudies.models import WGI_DIMENSIONS, Country
+from casestudies.signals import countries_imported
 
 INCOME_GROUPS = {"Low income", "Lower middle income", "Upper middle income", "High income"}
 ISO3 = re.compile(r"^[A-Z]{3}$")
+# Year columns: ASCII digits only ("²⁰²⁰".isdigit() is true, and int() refuses it).
+YEAR = re.compile(r"[0-9]{4}")
+# Checked before writing: a value the database cannot hold would fail mid-import.
+NAME_MAX = Country._meta.get_field("name").max_length
+REGION_MAX = Country._meta.get_field("region").max_length
+POPULATION_MAX = 20_000_000_000
 WGI_CODES = {f"{code}.EST": name for name, code, _ in WGI_DIMENSIONS}
 
 
@@ -62,13 +70,14 @@ class CountryRecord:
     wgi: dict = field(default_factory=dict)  # field name -> (latest year, estimate)
 
 
-def _rows(path: Path, skip_to_header: str) -> Iterable[tuple[int, dict]]:
+def _rows(path: Path, skip_to_header: str, world_bank: bool = False) -> Iterable[tuple[int, dict]]:
     """(line number, row) pairs, starting at the line that begins the header.
 
     The World Bank population file has metadata lines before its header; the
-    header is found by its first column name rather than by a fixed offset.
+    header is found by its first column name rather than by a fixed offset. It is
+    also the one file read as Latin-1 (`world_bank`, see `read_text`).
     """
-    records = csv_records(read_text(path))
+    records = csv_records(read_text(path, world_bank=world_bank), path.name)
     for _, values in records:
         if values[0].strip().startswith(skip_to_header):
             yield from as_dicts(values, records)
@@ -78,16 +87,19 @@ def _rows(path: Path, skip_to_header: str) -> Iterable[tuple[int, dict]]:
 
 def _latest_value(row: dict, source: str, line: int, problems: list[Problem]):
     """The latest (year, value) with data in a wide World Bank row, or None."""
-    years = sorted((key for key in row if key and key.isdigit()), reverse=True)
+    years = sorted((key for key in row if key and YEAR.fullmatch(key)), reverse=True)
     for year in years:
         raw = (row.get(year) or "").strip()
         if not raw or raw == "..":
             continue
         try:
-            return int(year), float(raw)
+            value = float(raw)
         except ValueError:
+            value = math.nan
+        if not math.isfinite(value):  # "nan", "inf" and "1e999" are floats, not figures
             problems.append(Problem(source, line, f"{year}: {raw!r} is not a number"))
             return None
+        return int(year), value
     return None
 
 
@@ -112,6 +124,10 @@ def parse(files: CountryFiles) -> dict[str, CountryRecord]:
             problems.append(Problem(source, line, f"duplicate country code {code}"))
         if not name:
             problems.append(Problem(source, line, "missing country name (TableName)"))
+        elif len(name) > NAME_MAX:
+            problems.append(Problem(source, line, f"name is longer than {NAME_MAX} characters"))
+        if len(region) > REGION_MAX:
+            problems.append(Problem(source, line, f"region is longer than {REGION_MAX} characters"))
         if income and income not in INCOME_GROUPS:
             problems.append(Problem(source, line, f"unknown income group {income!r}"))
         records[code] = CountryRecord(code, name, region, income)
@@ -120,13 +136,18 @@ def parse(files: CountryFiles) -> dict[str, CountryRecord]:
         (files.population, "Country Name", "population"),
         (files.gdp_per_capita, "Country", "gdp_per_capita"),
     ):
-        for line, row in _rows(path, header):
+        world_bank = path == files.population
+        for line, row in _rows(path, header, world_bank=world_bank):
             record = records.get((row.get("Country Code") or "").strip())
             if record is None:
                 continue
             latest = _latest_value(row, path.name, line, problems)
             if latest:
                 year, value = latest
+                if field_name == "population" and not 0 <= value <= POPULATION_MAX:
+                    reason = f"{year}: a population of {value:g} is not plausible"
+                    problems.append(Problem(path.name, line, reason))
+                    continue
                 record.values[field_name] = int(value) if field_name == "population" else value
                 record.values[f"{field_name}_year"] = year
 
@@ -198,5 +219,7 @@ def import_countries(files: CountryFiles | None = None, progress=None) -> Import
                 result.unchanged += 1
         Country.objects.bulk_create(to_create)
         Country.objects.bulk_update(to_update, ["name", "region", "income_group", *value_fields])
+        if to_create or to_update:  # bulk writes send no post_save: tell the caches
+            transaction.on_commit(lambda: countries_imported.send(sender=Country))
     result.created, result.updated = len(to_create), len(to_update)
     return result

@@ -31,6 +31,7 @@ from casestudies.importers.base import (
     read_text,
 )
 from casestudies.models import PARTICIPATING_STATUSES, Country, OGPStatus
+from casestudies.signals import countries_imported
 
 DEFAULT_FILE = "ogp/ogp_national_members_2026-12.csv"
 REQUIRED_COLUMNS = ["iso3", "name", "year_joined", "status", "status_note", "source_urls"]
@@ -134,7 +135,7 @@ def parse(path: Path, today: date | None = None) -> list[MemberRecord]:
     if not known_codes:
         raise ImportFailed([Problem(source, 0, "no countries loaded: run import_countries first")])
 
-    records_in_file = csv_records(read_text(path))
+    records_in_file = csv_records(read_text(path), source)
     header = [column.strip() for column in next((values for _, values in records_in_file), [])]
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
@@ -209,4 +210,6 @@ def import_members(
                 to_update.append(country)
                 result.updated += 1
         Country.objects.bulk_update(to_update, MEMBERSHIP_FIELDS, batch_size=200)
+        if to_update:  # bulk writes send no post_save: tell the caches
+            transaction.on_commit(lambda: countries_imported.send(sender=Country))
     return result

@@ -6,32 +6,13 @@ import yaml
 from django.db import transaction
 from django.utils.text import slugify
 
-from casestudies.importers.base import ImportFailed, ImportResult, Problem
+from casestudies.importers import yaml_lines
+from casestudies.importers.base import ImportFailed, ImportResult, Problem, read_text
 from casestudies.models import Theme
 
 THEMES_FILE = Path(__file__).resolve().parent.parent / "data" / "themes.yaml"
 KNOWN_KEYS = {"column", "name", "slug", "parent", "description", "synonyms"}
-
-
-def _entry_lines(document: yaml.Node | None) -> list[dict]:
-    """For each entry of the `themes:` list, the line of the entry and of each of its keys.
-
-    Searching the text for "slug: x" would find the first entry with that slug
-    (or a longer slug starting with it), so a duplicate would be reported on
-    the line of the original; the YAML nodes know where each entry really is.
-    """
-    if not isinstance(document, yaml.MappingNode):
-        return []
-    for key, value in document.value:
-        if key.value == "themes" and isinstance(value, yaml.SequenceNode):
-            lines = []
-            for item in value.value:
-                entry = {"": item.start_mark.line + 1}
-                if isinstance(item, yaml.MappingNode):
-                    entry.update({k.value: v.start_mark.line + 1 for k, v in item.value})
-                lines.append(entry)
-            return lines
-    return []
+TEXT_MAX = {"name": 100, "slug": 100, "column": 100, "parent": 100}
 
 
 def parse(path: Path) -> list[dict]:
@@ -39,23 +20,36 @@ def parse(path: Path) -> list[dict]:
     source = path.name
     if not path.exists():
         raise ImportFailed([Problem(source, 0, f"file not found: {path}")])
-    text = path.read_text(encoding="utf-8-sig")
     try:
-        data = yaml.safe_load(text)
-        lines = _entry_lines(yaml.compose(text, Loader=yaml.SafeLoader))
+        data = yaml_lines.load(read_text(path), what="the themes file")
     except yaml.YAMLError as error:
-        line = getattr(getattr(error, "problem_mark", None), "line", 0) + 1
-        # `problem` only: str(error) spans several lines and would break the report.
-        reason = f"invalid YAML: {getattr(error, 'problem', None) or error}"
-        raise ImportFailed([Problem(source, line, reason)]) from error
+        raise ImportFailed([yaml_lines.problem(error, source, invalid="invalid YAML")]) from error
     entries = data.get("themes") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not entries:
         raise ImportFailed([Problem(source, 1, "expected a non-empty 'themes:' list")])
+    # For each entry, its line ("") and the line of each of its keys.
+    lines = [
+        {**getattr(entry, "key_lines", {}), "": entries.line_at(position)}
+        for position, entry in enumerate(entries)
+    ]
 
     problems = []
 
     def fail(entry_lines, key, reason):
         problems.append(Problem(source, entry_lines.get(key, entry_lines[""]), reason))
+
+    # Values of the wrong type first: the checks below compare and look them up as text.
+    for entry, entry_lines in zip(entries, lines, strict=True):
+        if not isinstance(entry, dict):
+            continue
+        for key in (*TEXT_MAX, "description"):
+            value = entry.get(key)
+            if value is not None and not isinstance(value, str):
+                fail(entry_lines, key, f"{key} must be text, not {type(value).__name__}")
+            elif key in TEXT_MAX and value and len(value) > TEXT_MAX[key]:
+                fail(entry_lines, key, f"{key} is longer than {TEXT_MAX[key]} characters")
+    if problems:
+        raise ImportFailed(problems)
 
     first_line = {"slug": {}, "name": {}, "column": {}}
     valid = []
@@ -66,13 +60,16 @@ def parse(path: Path) -> list[dict]:
         for key in entry:
             if key not in KNOWN_KEYS:
                 fail(entry_lines, key, f"unknown key {key!r}")
-        slug = str(entry.get("slug") or "")
+        slug = entry.get("slug") or ""
         if not slug or slug != slugify(slug):
             fail(entry_lines, "slug", f"invalid slug {slug!r}")
         if not entry.get("name"):
             fail(entry_lines, "name", "missing name")
         synonyms = entry.get("synonyms")
-        if synonyms is not None and not isinstance(synonyms, list):
+        if synonyms is not None and (
+            not isinstance(synonyms, list)
+            or not all(isinstance(word, str | int | float) for word in synonyms)
+        ):
             fail(entry_lines, "synonyms", 'synonyms must be a list, e.g. ["FOI", "RTI"]')
         # Slugs and names are unique in the database, and one CSV column can tag
         # commitments with one theme only.

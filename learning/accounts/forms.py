@@ -5,9 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q
 from django.views.decorators.debug import sensitive_variables
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
+
+from learning.accounts import throttling
 
 User = get_user_model()
 
@@ -22,6 +26,19 @@ def normalise_email(value: str) -> str:
 
 def email_taken(email: str) -> bool:
     return User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists()
+
+
+def owner_of(request, email: str):
+    """The signed-in user, if `email` is their own address; else None.
+
+    A public form posted by a signed-in user with someone else's address belongs to that
+    address, not to the account (and must not show on the account's dashboard: that would
+    tell the poster whether the address had already applied or asked).
+    """
+    user = request.user
+    if user.is_authenticated and user.email and user.email.lower() == email.lower():
+        return user
+    return None
 
 
 def user_for_email(email: str):
@@ -59,19 +76,13 @@ class SignupForm(SetPasswordMixin, forms.Form):
         label1="Password", label2="Password again"
     )
 
-    error_messages = {
-        **SetPasswordMixin.error_messages,
-        "duplicate": "An account with this email address already exists.",
-    }
-
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())
 
     def clean_email(self) -> str:
-        email = normalise_email(self.cleaned_data["email"])
-        if email_taken(email):
-            raise ValidationError(self.error_messages["duplicate"], code="duplicate")
-        return email
+        # An address that already has an account is valid here: the view answers exactly as
+        # for a new one and emails the account's owner, so the form tells nobody who has one.
+        return normalise_email(self.cleaned_data["email"])
 
     def clean(self):
         self.validate_passwords()
@@ -83,10 +94,6 @@ class SignupForm(SetPasswordMixin, forms.Form):
         )
         self.validate_password_for_user(candidate, password_field_name="password1")
         return self.cleaned_data
-
-    @property
-    def duplicate_email(self) -> bool:
-        return self.has_error("email", "duplicate")
 
     def save(self):
         """An inactive account: it can log in once its owner verifies the address.
@@ -129,6 +136,8 @@ class LoginForm(AuthenticationForm):
 
     @sensitive_variables("password")
     def clean(self):
+        """Check the password exactly once (one run of the hasher) whatever the account's state,
+        so how long a refusal takes tells nothing about the account."""
         email = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
         if email is None or not password:
@@ -136,23 +145,47 @@ class LoginForm(AuthenticationForm):
         email = normalise_email(email)
         account = user_for_email(email)
         username = account.get_username() if account else email
+        if account is not None and not account.is_active:
+            # Django's backend refuses inactive accounts after checking the password but
+            # without saying whether it matched; checking it again here would run the hasher
+            # twice. So it is checked once, here, and only someone who knows it learns that
+            # the account exists and is waiting for verification.
+            if self.request is not None and not throttling.paused(self.request, username).allowed:
+                raise self.get_invalid_login_error()
+            if account.check_password(password):
+                code = "unverified" if is_awaiting_verification(account) else "inactive"
+                raise ValidationError(self.error_messages[code], code=code)
+            user_login_failed.send(
+                sender=__name__, credentials={"username": username}, request=self.request
+            )
+            raise self.get_invalid_login_error()
+        # An unknown address costs one hash too: Django's backend hashes the password anyway.
         self.user_cache = authenticate(self.request, username=username, password=password)
-        if self.user_cache is not None:
-            self.confirm_login_allowed(self.user_cache)
-            return self.cleaned_data
-        # Django refuses inactive accounts without checking the password; only someone who
-        # knows it learns that the account exists and is waiting for verification.
-        if account is not None and not account.is_active and account.check_password(password):
-            code = "unverified" if is_awaiting_verification(account) else "inactive"
-            raise ValidationError(self.error_messages[code], code=code)
-        raise self.get_invalid_login_error()
+        if self.user_cache is None:
+            raise self.get_invalid_login_error()
+        self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
 
     def get_invalid_login_error(self):
+        pause = throttling.pause_of(self.request)
+        if pause is not None:
+            return ValidationError(throttling.paused_message(pause), code="paused")
         return ValidationError(self.error_messages["invalid_login"], code="invalid_login")
 
     @property
     def needs_verification(self) -> bool:
         return self.has_error(NON_FIELD_ERRORS, "unverified")
+
+
+class AdminLoginForm(WagtailLoginForm):
+    """Wagtail's admin log-in form (`WAGTAILADMIN_USER_LOGIN_FORM`), saying so when log-in is
+    paused after too many failures (see `learning.accounts.throttling`)."""
+
+    def get_invalid_login_error(self):
+        pause = throttling.pause_of(self.request)
+        if pause is not None:
+            return ValidationError(throttling.paused_message(pause), code="paused")
+        return super().get_invalid_login_error()
 
 
 class ResendVerificationForm(forms.Form):

@@ -7,6 +7,7 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -17,76 +18,116 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from exchange.rate_limit import RateLimit
-from learning.accounts import tokens
+from exchange.rate_limit import RateLimit, client_address, too_many_requests
+from learning.accounts import throttling, tokens
 from learning.accounts.forms import (
     LoginForm,
     ResendVerificationForm,
     SignupForm,
+    email_taken,
     is_awaiting_verification,
+    user_for_email,
 )
 from learning.models import FellowshipApplication, IntroductionRequest
 from learning.progress import dashboard_for
 
-# One verification email per address per this many seconds, however often the forms are
-# posted: nobody can use the site to flood an inbox.
+# One account email (verification link, or "you already have an account") per address per
+# this many seconds, however often the forms are posted: nobody can use the site to flood an
+# inbox.
 RESEND_COOLDOWN_SECONDS = 60
-# Sign-ups per network address: generous, because a ministry's staff or a workshop's
-# participants often share one public address; a bot creating accounts does not stop at 30.
-SIGNUPS = RateLimit("signups", limit=30)
+# Sign-up posts per network address, valid or not: generous, because a ministry's staff or a
+# workshop's participants often share one public address; a bot creating accounts does not
+# stop at 30.
+SIGNUPS = RateLimit("signup-attempts", limit=30)
 SIGNUP_RATE_LIMITED_MESSAGE = (
-    "Too many accounts were created from your network in the last hour. Please try again "
-    "later, or write to us if you are signing up a group."
+    "Too many sign-ups were sent from your network in the last hour. Please try again in "
+    "about {minutes} minutes, or write to us if you are signing up a group."
 )
 SIGNUP_EMAIL_SESSION_KEY = "accounts:signup-email"
 LOGIN_EMAIL_SESSION_KEY = "accounts:login-email"
 
 
 def _cooldown_key(email: str) -> str:
-    return "accounts:verification-sent:" + hashlib.sha256(email.encode()).hexdigest()
+    return "accounts:email-sent:" + hashlib.sha256(email.encode()).hexdigest()
+
+
+def _send_account_email(email: str, template: str, context: dict) -> bool:
+    """Send `accounts/emails/<template>_{subject,body}.txt`, unless the address had one of these
+    emails moments ago."""
+    if not cache.add(_cooldown_key(email.lower()), 1, RESEND_COOLDOWN_SECONDS):
+        return False
+    context = {**context, "site_name": "Reform Exchange"}
+    subject = render_to_string(f"accounts/emails/{template}_subject.txt", context)
+    body = render_to_string(f"accounts/emails/{template}_body.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [email])
+    return True
 
 
 def send_verification_email(request, user) -> bool:
-    """Email the account's verification link, unless one went to it moments ago."""
-    if not cache.add(_cooldown_key(user.email.lower()), 1, RESEND_COOLDOWN_SECONDS):
-        return False
+    """Email the account's verification link, unless an account email went to it moments ago."""
     link = request.build_absolute_uri(reverse("accounts:verify", args=[tokens.make_token(user)]))
-    context = {
-        "user": user,
-        "link": link,
-        "days": tokens.MAX_AGE.days,
-        "site_name": "Reform Exchange",
-    }
-    subject = render_to_string("accounts/emails/verification_subject.txt", context)
-    body = render_to_string("accounts/emails/verification_body.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [user.email])
-    return True
+    return _send_account_email(
+        user.email, "verification", {"user": user, "link": link, "days": tokens.MAX_AGE.days}
+    )
+
+
+def send_account_exists_email(request, email: str) -> bool:
+    """Tell an address that already has an account that someone tried to sign up with it."""
+    user = user_for_email(email)
+    return _send_account_email(
+        email,
+        "account_exists",
+        {
+            "user": user,
+            "awaiting_verification": user is not None and is_awaiting_verification(user),
+            "login_link": request.build_absolute_uri(reverse("accounts:login")),
+            "reset_link": request.build_absolute_uri(reverse("accounts:password_reset")),
+            "resend_link": request.build_absolute_uri(reverse("accounts:resend")),
+        },
+    )
 
 
 @sensitive_post_parameters("password1", "password2")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def signup(request):
+    """The answer is the same whether or not the address already has an account.
+
+    Both end on "check your email": a new account gets its verification link, an existing one
+    a note that someone tried to sign up with it. Both paths hash the password once, so they
+    also take as long.
+    """
     if request.user.is_authenticated:
         return redirect("accounts:dashboard")
     form = SignupForm(request.POST or None)
-    if request.method == "POST" and SIGNUPS.hit(request):
-        messages.error(request, SIGNUP_RATE_LIMITED_MESSAGE)
-        return render(
-            request, "accounts/signup.html", {"form": form, "rate_limited": True}, status=429
-        )
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                user = form.save()
-        except IntegrityError:
-            # Someone signed up with the same address between validation and saving.
-            form.add_error("email", form.error_messages["duplicate"])
-        else:
-            send_verification_email(request, user)
-            request.session[SIGNUP_EMAIL_SESSION_KEY] = user.email
+    if request.method == "POST":
+        attempt = SIGNUPS.hit(client_address(request))
+        if not attempt.allowed:
+            messages.error(
+                request, SIGNUP_RATE_LIMITED_MESSAGE.format(minutes=attempt.retry_after_minutes)
+            )
+            response = render(request, "accounts/signup.html", {"form": form, "rate_limited": True})
+            return too_many_requests(response, attempt)
+        if form.is_valid():
+            email = form.cleaned_data["email"]
+            user = None if email_taken(email) else _create_account(form)
+            if user is not None:
+                send_verification_email(request, user)
+            else:
+                make_password(form.cleaned_data["password1"])  # the hashing a new account costs
+                send_account_exists_email(request, email)
+            request.session[SIGNUP_EMAIL_SESSION_KEY] = email
             return redirect("accounts:signup_done")
     return render(request, "accounts/signup.html", {"form": form})
+
+
+def _create_account(form):
+    """The new inactive account; None if the address signed up a moment ago (a race)."""
+    try:
+        with transaction.atomic():
+            return form.save()
+    except IntegrityError:
+        return None
 
 
 @never_cache
@@ -194,6 +235,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "registration/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        # The emailed link proves the address is theirs: a pause after failures ends here.
+        throttling.forget_account_failures(form.user.get_username())
+        return super().form_valid(form)
 
 
 @never_cache

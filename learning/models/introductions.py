@@ -14,6 +14,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -43,7 +44,8 @@ STATUS_EXPLANATIONS = {
 }
 
 # Requests waiting for the Support Unit: one person may not have two of these open for
-# the same peer country and theme.
+# the same peer country and theme (or two without a theme), which the database enforces
+# (`IntroductionRequest.Meta.constraints`), so simultaneous submissions cannot both land.
 OPEN_STATUSES = (IntroductionStatus.NEW, IntroductionStatus.CONTACTED)
 
 
@@ -123,6 +125,25 @@ class IntroductionRequest(models.Model):
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
                 name="introduction_rating_between_1_and_5",
+            ),
+            # One open request per email, peer country and theme. NULLs are distinct in a
+            # unique index (and SQLite has no NULLS NOT DISTINCT), so "no theme" gets its own.
+            models.UniqueConstraint(
+                Lower("email"),
+                "peer_country",
+                "theme",
+                condition=Q(status__in=OPEN_STATUSES, theme__isnull=False),
+                name="one_open_introduction_per_theme",
+                violation_error_message="This person already has an open request "
+                "for this peer country and theme.",
+            ),
+            models.UniqueConstraint(
+                Lower("email"),
+                "peer_country",
+                condition=Q(status__in=OPEN_STATUSES, theme__isnull=True),
+                name="one_open_introduction_without_theme",
+                violation_error_message="This person already has an open request "
+                "for this peer country without a theme.",
             ),
         ]
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from search.thesaurus import normalise
 
 # Document types, in the order facets list them.
 DOCUMENT_TYPES = {
@@ -31,9 +33,15 @@ OUTCOMES = {
 FACETS = ["type", "theme", "country", "region", "income_group", "outcome"]
 
 MAX_QUERY_LENGTH = 500
-GROUP_WEIGHT, WORD_WEIGHT = 2, 1
 MAX_PAGE_SIZE = 200
 BROWSE_ORDERS = ("newest", "strongest")
+
+# The ranking contract (see `SearchQuery`), which both backends implement from these values.
+GROUP_WEIGHT, WORD_WEIGHT = 2, 1  # coverage weight of a synonym group, of a plain word
+# Text relevance weighs a match in the title 3x one in the body, the summary 2x.
+FIELD_WEIGHTS = {"title": 3.0, "summary": 2.0, "body": 1.0}
+# Relevance is multiplied by (1 + OUTCOME_BOOST x outcome_strength).
+OUTCOME_BOOST = 0.5
 
 
 class BackendUnavailable(Exception):
@@ -84,9 +92,10 @@ class SearchQuery:
     # The text, parsed by the service (search/thesaurus.py) so both backends expand alike:
     # plain words, and synonym groups (alternative phrases, any of which may match).
     # Ranking contract: documents are ordered by coverage first — the weight of the query
-    # parts they match (a synonym group weighs 2, a plain word 1) — then by text relevance
-    # (title weighs 3x the body) multiplied by (1 + 0.5 x outcome_strength). Documents
-    # matching no part are not results. No words and no groups: browse, newest first.
+    # parts they match (GROUP_WEIGHT for a synonym group, WORD_WEIGHT for a plain word) —
+    # then by text relevance (FIELD_WEIGHTS) multiplied by (1 + OUTCOME_BOOST x
+    # outcome_strength). Documents matching no part are not results. No words and no
+    # groups: browse, newest first.
     words: tuple[str, ...] = ()
     groups: tuple[tuple[str, ...], ...] = ()
     facets: bool = True
@@ -99,6 +108,16 @@ class SearchQuery:
     @property
     def offset(self) -> int:
         return (self.page - 1) * self.page_size
+
+    def with_plain_words(self) -> SearchQuery:
+        """This query, its text searched as plain words (no synonyms) if it was never parsed.
+
+        The service parses every query (search/service.py); a caller that built one by
+        hand with only `text` still gets the same answer from every backend.
+        """
+        if self.words or self.groups or not self.text:
+            return self
+        return replace(self, words=tuple(normalise(self.text).split()))
 
     @property
     def weighted_parts(self) -> list[tuple[str, tuple[str, ...], int]]:
@@ -149,6 +168,9 @@ class SearchResults:
 
 
 class SearchBackend(ABC):
+    """One search index. `get_search_backend()` may also return a composite of two
+    (Elasticsearch with the embedded index as its fallback) that keeps this contract."""
+
     name = "base"
 
     @abstractmethod
@@ -176,3 +198,22 @@ class SearchBackend(ABC):
 
     @abstractmethod
     def count(self) -> int: ...
+
+    # Writes the backend could not apply at once. A single index applies every write
+    # before returning, so it never has any; the fallback composite queues what its
+    # search server missed and replays it here (search/backends/__init__.py).
+
+    def catch_up_due(self) -> bool:
+        """Whether `catch_up` has work worth trying now; cheap enough to ask per request."""
+        return False
+
+    def catch_up(self, limit: int | None = None, force: bool = False) -> int:
+        """Apply up to `limit` (None: all) queued writes; returns how many were applied.
+
+        `force` tries even a server known to be down (an operator asked for it).
+        """
+        return 0
+
+    def describe(self) -> dict[str, object]:
+        """What `search_index status` shows: document counts and anything to act on."""
+        return {f"{self.name} index": self.count()}

@@ -14,7 +14,7 @@ no scripting, so outcome strength is folded in with `field_value_factor`.
 
 Ranking (see the contract on `SearchQuery`): each query part is also a named
 `constant_score` clause worth `weight x TIER_BOOST`, so documents sort by coverage
-first, then by text relevance times (1 + 0.5 x outcome_strength). Hits report
+first, then by text relevance times (1 + OUTCOME_BOOST x outcome_strength). Hits report
 their coverage (from `matched_queries`) and their score without the coverage
 bonus, as the embedded backend does: peer matching reads `SearchHit.score` as
 relevance times the outcome factor.
@@ -27,7 +27,6 @@ import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import replace
 from datetime import UTC, datetime
 from importlib import import_module
 
@@ -47,8 +46,10 @@ from elasticsearch.helpers import streaming_bulk
 
 from search.backends.base import (
     DOCUMENT_TYPES,
+    FIELD_WEIGHTS,
     GROUP_WEIGHT,
     MAX_PAGE_SIZE,
+    OUTCOME_BOOST,
     OUTCOMES,
     WORD_WEIGHT,
     BackendUnavailable,
@@ -60,7 +61,7 @@ from search.backends.base import (
     SearchResults,
 )
 
-TEXT_FIELDS = ["title^3", "summary^2", "body"]
+TEXT_FIELDS = [f"{name}^{weight:g}" for name, weight in FIELD_WEIGHTS.items()]
 HIGHLIGHT_FIELDS = ["summary", "body"]  # in the order a snippet prefers them
 SNIPPET_LENGTH = 160
 CHUNK_SIZE = 500
@@ -329,11 +330,7 @@ class ElasticsearchBackend(SearchBackend):
         return True
 
     def search(self, query: SearchQuery) -> SearchResults:
-        if not query.words and not query.groups and query.text:
-            from search.thesaurus import normalise
-
-            # Unparsed text: plain words, no synonyms.
-            query = replace(query, words=tuple(normalise(query.text).split()))
+        query = query.with_plain_words()
         body = self.search_body(query)
         with unavailable_on_failure("search"):
             try:
@@ -436,13 +433,13 @@ class ElasticsearchBackend(SearchBackend):
         relevance = {
             "function_score": {
                 "query": {"bool": {"should": parts("none"), "minimum_should_match": 1}},
-                # 1 + 0.5 x outcome_strength, without scripts.
+                # 1 + OUTCOME_BOOST x outcome_strength, without scripts.
                 "functions": [
                     {"weight": 1},
                     {
                         "field_value_factor": {
                             "field": "outcome_strength",
-                            "factor": 0.5,
+                            "factor": OUTCOME_BOOST,
                             "modifier": "none",
                             "missing": 0,
                         }

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 
 from django.db import connection, transaction
 from django.utils.html import escape
 
 from search.backends.base import (
     DOCUMENT_TYPES,
+    FIELD_WEIGHTS,
+    OUTCOME_BOOST,
     OUTCOMES,
     FacetValue,
     IndexDocument,
@@ -26,14 +27,14 @@ from search.backends.base import (
     SearchResults,
 )
 from search.models import SearchDocument, SearchDocumentTheme
-from search.thesaurus import normalise
 
 DOCS = SearchDocument._meta.db_table
 THEMES = SearchDocumentTheme._meta.db_table
 MARK_START, MARK_END = "\x02", "\x03"
 SAFE_TERM = re.compile(r"[^\w]+", re.UNICODE)
-TITLE_WEIGHT, SUMMARY_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
-OUTCOME_WEIGHT = 0.5
+TITLE_WEIGHT, SUMMARY_WEIGHT, BODY_WEIGHT = (
+    FIELD_WEIGHTS[name] for name in ("title", "summary", "body")
+)
 SNIPPET_TOKENS = 28  # about the 160 characters of an Elasticsearch fragment
 BATCH_SIZE = 500
 # Ties (and browsing) as the Elasticsearch backend orders them: newest, then by doc_id.
@@ -119,7 +120,11 @@ class _SqliteText:
 class _PostgresText:
     """tsquery expressions: words and phrases (`<->`), OR (|) between alternatives."""
 
-    weights = "'{0.1, 0.33, 0.66, 1.0}'"  # D, C (body), B (summary), A (title)
+    # ts_rank's weights for D (unused), C (body), B (summary), A (title): FIELD_WEIGHTS,
+    # relative to the title's.
+    weights = (
+        f"'{{0.1, {BODY_WEIGHT / TITLE_WEIGHT:.2f}, {SUMMARY_WEIGHT / TITLE_WEIGHT:.2f}, 1.0}}'"
+    )
 
     @staticmethod
     def phrase(phrase):
@@ -314,10 +319,7 @@ class EmbeddedBackend(SearchBackend):
         )
 
     def search(self, query: SearchQuery) -> SearchResults:
-        if not query.words and not query.groups and query.text:
-            # Unparsed text (a caller that skipped the service): plain words, no synonyms,
-            # as the Elasticsearch backend does.
-            query = replace(query, words=tuple(normalise(query.text).split()))
+        query = query.with_plain_words()
         with connection.cursor() as cursor:
             return self._search(cursor, query)
 
@@ -325,7 +327,7 @@ class EmbeddedBackend(SearchBackend):
         from_where, params, has_text = self._base(cursor, query)
         if has_text:
             select = (
-                f"t.cov AS coverage, t.rel * (1 + {OUTCOME_WEIGHT} * d.outcome_strength) AS score"
+                f"t.cov AS coverage, t.rel * (1 + {OUTCOME_BOOST} * d.outcome_strength) AS score"
             )
             order = f"coverage DESC, score DESC, {NEWEST_FIRST}"
         else:

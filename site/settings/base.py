@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -62,6 +63,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Every response, error pages and cached pages included, carries the CSP header.
+    "exchange.middleware.ContentSecurityPolicyMiddleware",
+    # Control characters in a path, parameter or form field: 404/400 before anything
+    # (the page cache, sessions, a view, the database) sees them.
+    "exchange.middleware.RejectControlCharactersMiddleware",
     "exchange.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -99,11 +105,29 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite lets one connection write at a time, and every gunicorn worker, thread and
+    # import has its own. IMMEDIATE transactions take the write lock as they begin, so
+    # one that read first never fails to upgrade ("database is locked" at once, without
+    # waiting); `timeout` (seconds) is how long a writer waits its turn; WAL lets readers
+    # go on while one writes (NORMAL sync is safe in WAL: a power cut loses at most the
+    # last commits, never the file).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # Seconds an anonymous visitor's page stays cached (0 turns the page cache off).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# One cache shared by every process of an installation (each gunicorn worker, management
+# commands, imports), so a publish anywhere retires cached pages everywhere and rate limits
+# count across workers: Redis when REDIS_URL is set, otherwise a table in the site's own
+# database, which needs no server (`migrate` creates it; docs/operations.md).
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -113,7 +137,15 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "exchange_cache",
+            "KEY_PREFIX": "reform-exchange",
+            # Pages, country profiles, counters: past this, a third of the entries go.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -141,6 +173,18 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/accounts/dashboard/"
 
+# Log-in throttling for the learners' and the admin's log-in (learning/accounts/throttling.py)
+# and rate limits on public forms (exchange.rate_limit); docs/operations.md explains both.
+AUTHENTICATION_BACKENDS = [
+    "learning.accounts.throttling.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+MIDDLEWARE = [*MIDDLEWARE, "learning.accounts.throttling.LoginThrottleMiddleware"]
+WAGTAILADMIN_USER_LOGIN_FORM = "learning.accounts.forms.AdminLoginForm"
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: none, so limits
+# count REMOTE_ADDR). Behind one nginx, 1; behind a load balancer and nginx, 2.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
 # Wagtail
 WAGTAIL_SITE_NAME = "Reform Exchange"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
@@ -148,7 +192,34 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 # No third-party requests from any page, the admin included (works offline).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor a check for new Wagtail releases from the dashboard (the CSP would block it anyway).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_MODERATION_ENABLED = True
+
+# Wagtail's page API (/api/v2/): at most this many items per request (site/api.py checks
+# the other parameters).
+WAGTAILAPI_LIMIT_MAX = 20
+
+# Content-Security-Policy (django-csp) on every response, the admin included: only this
+# site's own scripts, styles, images, fonts and frames, no inline script or style, no
+# plugins, no framing by others. docs/operations.md says how to allow a new source.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # Wagtail's admin draws previews and icons from data: and blob: URLs.
+        "img-src": ["'self'", "data:", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        # Wagtail's live preview frames the site's own pages.
+        "frame-ancestors": ["'self'"],
+    },
+}
+# Added under /admin/ (not its log-in page): Wagtail 8's page editor still writes inline
+# scripts that no nonce reaches (site/middleware.py says which).
+CONTENT_SECURITY_POLICY_ADMIN = {"script-src": ["'unsafe-inline'"]}
 
 # Reform Exchange
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")

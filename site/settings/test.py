@@ -16,3 +16,7 @@ MEDIA_ROOT = VAR_DIR / "test-media"
 ELASTICSEARCH_URL = os.environ.get("TEST_ELASTICSEARCH_URL", "")
 # Tests see every change at once; tests/exchange/test_page_cache.py turns the cache on.
 PAGE_CACHE_SECONDS = 0
+# Each test process keeps its cache in memory: fast, emptied between tests (tests/conftest.py)
+# without a database, and no query counts change. What needs the shared database cache or Redis
+# (one process's change seen by another) is shown by tests/exchange/test_page_cache.py on both.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

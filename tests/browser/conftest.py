@@ -71,7 +71,7 @@ def _serialized_rollback_under_playwright(_serialized_db_contents, playwright):
 
 @pytest.fixture
 def published_site():
-    """Page tree, real reference data, the published sample case studies, the search index."""
+    """Page tree, real data (as load_demo imports it), the sample case studies, the index."""
     from django.conf import settings
     from django.core.management import call_command
 
@@ -80,7 +80,9 @@ def published_site():
     ensure_page_tree()
     call_command("import_themes", verbosity=0)
     call_command("import_countries", verbosity=0)
+    call_command("import_ogp_members", verbosity=0)
     call_command("import_commitments", verbosity=0)
+    call_command("import_reform_records", verbosity=0)
     call_command("import_case_studies", settings.SAMPLE_CONTENT_DIR, publish=True, verbosity=0)
     call_command("search_index", "rebuild", verbosity=0)
 

@@ -307,7 +307,10 @@ def test_a_file_that_is_not_utf8_is_refused_with_a_clear_message(real_data, tmp_
 
     problems = run_failing("--source", OCP, str(folder))
 
-    assert problems == ["ke.json:3: not UTF-8 text (byte 0xe9); save the file as UTF-8"]
+    assert problems == [
+        "ke.json:3: not UTF-8 text: byte 0xe9 at byte position 29 (line 3, column 13); "
+        "save the file as UTF-8"
+    ]
 
 
 def test_a_file_named_for_no_country_is_refused(real_data, tmp_path):

@@ -7,6 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from bs4 import BeautifulSoup
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import mail
@@ -19,7 +20,7 @@ from casestudies.importers.base import ImportFailed
 from casestudies.models import Country, Theme
 from learning.factories import FellowshipPageFactory
 from learning.fellowship_importer import import_fellowships
-from learning.fellowship_views import APPLICATIONS
+from learning.fellowship_views import APPLICATION_ATTEMPTS, APPLICATIONS_PER_EMAIL
 from learning.models import (
     ApplicationScore,
     ApplicationStatus,
@@ -27,8 +28,10 @@ from learning.models import (
     FellowshipIndexPage,
     FellowshipPage,
 )
+from tests.learning.cache_workers import two_workers
 
-RATE_LIMIT = APPLICATIONS.limit
+PER_EMAIL = APPLICATIONS_PER_EMAIL.limit
+PER_ADDRESS = APPLICATION_ATTEMPTS.limit
 SAMPLE_FILE = settings.BASE_DIR / "learning" / "sample_content" / "fellowships" / "fellowships.yaml"
 
 
@@ -72,6 +75,10 @@ def application_data(**overrides):
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def visible_text(response) -> str:
+    return " ".join(BeautifulSoup(response.content, "html.parser").get_text(" ").split())
 
 
 def apply_url(page):
@@ -262,12 +269,23 @@ def test_applying_after_the_deadline_is_refused_with_a_clear_message(client, fel
     assert mail.outbox == []
 
 
-def test_applying_twice_with_the_same_email_is_refused(client, fellowship):
-    client.post(apply_url(fellowship), application_data())
-    response = client.post(apply_url(fellowship), application_data(email="AMINA@example.org"))
-    assert response.status_code == 400
-    assert "already applied to this fellowship" in response.content.decode()
+def test_applying_twice_answers_like_the_first_time_and_tells_the_address_by_email(
+    client, fellowship
+):
+    first = client.post(apply_url(fellowship), application_data())
+    first_page = client.get(first.url)
+    mail.outbox.clear()
+
+    again = client.post(apply_url(fellowship), application_data(email="AMINA@example.org"))
+
+    assert (again.status_code, again.url) == (first.status_code, first.url) == (302, fellowship.url)
+    assert visible_text(client.get(again.url)) == visible_text(first_page)
     assert FellowshipApplication.objects.count() == 1
+    [message] = mail.outbox
+    assert message.to == ["amina@example.org"]
+    assert message.subject == f"You already applied to “{fellowship.title}” — Reform Exchange"
+    applied_on = FellowshipApplication.objects.get().created_at
+    assert f"You already applied on {applied_on:%-d %B %Y}" in message.body
 
 
 def test_database_refuses_a_duplicate_whatever_the_case_of_the_email(fellowship):
@@ -310,25 +328,104 @@ def test_invalid_applications_show_form_errors(client, fellowship, overrides, fi
     assert mail.outbox == []
 
 
-def test_applications_are_rate_limited_per_email(client, fellowship, fellowship_index, gbr):
-    others = [
-        FellowshipPageFactory(parent=fellowship_index, host_country=gbr) for _ in range(RATE_LIMIT)
-    ]
-    for page in [fellowship, *others[: RATE_LIMIT - 1]]:
-        assert client.post(apply_url(page), application_data()).status_code == 302
-    response = client.post(apply_url(others[-1]), application_data(), REMOTE_ADDR="10.9.9.9")
+@pytest.fixture
+def other_fellowships(fellowship_index, gbr):
+    return [FellowshipPageFactory(parent=fellowship_index, host_country=gbr) for _ in range(6)]
+
+
+def test_valid_applications_are_limited_per_email_from_any_network(
+    client, fellowship, other_fellowships
+):
+    pages = [fellowship, *other_fellowships]
+    for number, page in enumerate(pages[:PER_EMAIL]):
+        response = client.post(apply_url(page), application_data(), REMOTE_ADDR=f"10.0.0.{number}")
+        assert response.status_code == 302
+
+    response = client.post(apply_url(pages[PER_EMAIL]), application_data(), REMOTE_ADDR="10.9.9.9")
+
     assert response.status_code == 429
+    assert 3590 <= int(response["Retry-After"]) <= 3600
     assert "Too many applications" in response.content.decode()
-    assert FellowshipApplication.objects.count() == RATE_LIMIT
+    assert "try again in about 60 minutes" in response.content.decode()
+    assert FellowshipApplication.objects.count() == PER_EMAIL
+    # Someone else is not affected.
+    tomas = application_data(email="tomas@example.org")
+    other = client.post(apply_url(pages[PER_EMAIL]), tomas, REMOTE_ADDR="10.9.9.9")
+    assert other.status_code == 302
 
 
-def test_applications_are_rate_limited_per_ip(client, fellowship):
-    for number in range(RATE_LIMIT):
-        client.post(apply_url(fellowship), application_data(email=f"person{number}@example.org"))
+def test_invalid_posts_naming_someone_never_lock_that_person_out(client, fellowship):
+    # Before: six invalid applications naming Amina, from six addresses, blocked her own
+    # valid application for an hour.
+    for number in range(PER_EMAIL + 5):
+        response = client.post(
+            apply_url(fellowship),
+            application_data(consent_to_share=None),
+            REMOTE_ADDR=f"198.51.100.{number}",
+        )
+        assert response.status_code == 400
+
+    response = client.post(apply_url(fellowship), application_data(), REMOTE_ADDR="203.0.113.5")
+
+    assert response.status_code == 302
+    assert FellowshipApplication.objects.get().email == "amina@example.org"
+
+
+def test_every_post_from_one_network_counts_valid_or_not(client, fellowship):
+    for number in range(PER_ADDRESS):
+        data = application_data(email=f"person{number}@example.org")
+        if number % 2:
+            data.pop("consent_to_share")
+        client.post(apply_url(fellowship), data)
+
     response = client.post(apply_url(fellowship), application_data(email="new@example.org"))
+
     assert response.status_code == 429
-    assert FellowshipApplication.objects.count() == RATE_LIMIT
-    assert len(mail.outbox) == RATE_LIMIT
+    assert int(response["Retry-After"]) > 0
+    assert "Send my application" not in response.content.decode()
+    assert FellowshipApplication.objects.count() == PER_ADDRESS // 2
+    assert len(mail.outbox) == PER_ADDRESS // 2
+    other_network = client.post(
+        apply_url(fellowship), application_data(email="new@example.org"), REMOTE_ADDR="192.0.2.1"
+    )
+    assert other_network.status_code == 302
+
+
+def test_the_limit_per_email_holds_across_two_workers(
+    client, fellowship, other_fellowships, monkeypatch
+):
+    pages = [fellowship, *other_fellowships]
+    with two_workers(monkeypatch):
+        codes = [
+            client.post(apply_url(page), application_data(), REMOTE_ADDR=f"10.0.0.{n}").status_code
+            for n, page in enumerate(pages[: PER_EMAIL + 2])
+        ]
+
+    assert codes == [302] * PER_EMAIL + [429, 429]
+    assert FellowshipApplication.objects.count() == PER_EMAIL
+
+
+def test_an_application_that_loses_a_race_gets_the_same_answer(client, fellowship, monkeypatch):
+    from learning import fellowship_views
+
+    first = client.post(apply_url(fellowship), application_data())
+    mail.outbox.clear()
+    real_lookup = fellowship_views._application_of
+    lookups = []
+
+    def checked_before_the_other_insert(form):
+        lookups.append(form)
+        return None if len(lookups) == 1 else real_lookup(form)
+
+    monkeypatch.setattr(fellowship_views, "_application_of", checked_before_the_other_insert)
+
+    # The database's unique constraint refuses the insert; the view answers as usual.
+    again = client.post(apply_url(fellowship), application_data())
+
+    assert (again.status_code, again.url) == (first.status_code, first.url)
+    assert FellowshipApplication.objects.count() == 1
+    assert len(lookups) == 2
+    assert "You already applied" in mail.outbox[0].subject
 
 
 def test_apply_form_is_protected_by_csrf(fellowship):

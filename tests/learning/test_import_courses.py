@@ -545,9 +545,10 @@ def test_files_that_cannot_be_read_are_reported(site, folder):
     errors = run_failing(folder)
 
     assert errors == [
-        "alias.yaml:2: not valid YAML: aliases (*name) are not allowed in course files",
+        "alias.yaml:2: aliases (*name) are not allowed in course files",
         "empty.yaml:1: the file is empty",
-        "latin.yaml:1: not UTF-8 text",
+        "latin.yaml:1: not UTF-8 text: byte 0xf3 at byte position 18 (line 1, column 19); "
+        "save the file as UTF-8",
         "list.yaml:1: a course file must be a set of 'key: value' lines",
     ]
 

@@ -235,6 +235,8 @@ def progress_question(i):
         {"0": [True]},
         {"0": [0, 1]},  # two answers to a one-answer question
         {"x": [0]},
+        {"²": [0]},  # a superscript digit: "²".isdigit() is true
+        {"0": [0], "1": [0], "0²": [0]},
         ["0", "1"],
     ],
 )

@@ -500,3 +500,25 @@ def test_bad_input_raises_invalid_search_naming_the_parameter(real_data, kwargs,
 
     assert error.value.param == param
     assert str(error.value)
+
+
+SPANISH_SPEAKING = {
+    "ARG", "BOL", "CHL", "COL", "CRI", "CUB", "DOM", "ECU", "ESP", "GNQ", "GTM", "HND", "MEX",
+    "NIC", "PAN", "PER", "PRY", "SLV", "URY", "VEN",
+}  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_a_spanish_goal_from_guatemala_finds_the_reform_in_every_language(embedded_index):
+    """Issue 13: Spanish goals mostly returned Spanish-speaking countries, because only
+    their commitments shared the words. Read as the reform, the goal finds the countries
+    whose evidence is tagged with it, whatever language that evidence is written in."""
+    goal = "transparencia sobre los propietarios reales de las empresas"
+    result = find_peers("GTM", goal, limit=5)
+
+    assert [area.slug for area in result.understood_as][:1] == ["beneficial-ownership"]
+    peers = [peer.country.iso3 for peer in result.peers]
+    assert len(peers) == 5
+    for peer in result.peers:
+        assert all("beneficial-ownership" in e.hit.themes for e in peer.evidence)
+    assert len(set(peers) - SPANISH_SPEAKING) >= 3

@@ -1,4 +1,6 @@
-"""The index follows the database: publishing, editing, deleting, importing, rebuilding.
+"""The index follows the database: publishing, editing, deleting, importing, rebuilding,
+and the reference data and page tree that documents copy (a country's name and region,
+a theme's slug, a page's URL and visibility).
 
 These run with the real embedded backend over the demo site (real commitments and
 the sample case studies). Changes reach the index once the transaction commits, so
@@ -17,34 +19,25 @@ import time
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from wagtail.models import Page, PageViewRestriction
 
 from casestudies.factories import CaseStudyPageFactory
 from casestudies.importers.commitments import default_path
 from casestudies.models import CaseStudyPage, Commitment, Country, Theme
-from search import documents
-from search.backends import FALLBACK_NOTICE, get_search_backend, reset_backends
+from casestudies.signals import countries_imported
+from search import documents, registry, sync
+from search.backends import FALLBACK_NOTICE
+from search.backends.base import SearchQuery
 from search.backends.embedded import EmbeddedBackend
 from search.models import PendingIndexUpdate, SearchDocument
 from search.service import search
-from tests.search.conftest import PLAIN_JSON_NODE
+from tests.search.conftest import DEAD_URL
 
 pytestmark = pytest.mark.django_db
 
 TITLE = "Zephyr registry of company owners"
-DEAD_URL = "http://127.0.0.1:1"  # nothing listens on port 1: connections are refused
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run a change and the on-commit hooks it registered, as a real request would."""
-
-    def run(change, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change(*args, **kwargs)
-
-    return run
 
 
 @pytest.fixture
@@ -71,28 +64,6 @@ def titles(text, **filters) -> list[str]:
 
 def ids(text, **filters) -> list[str]:
     return [hit.doc_id for hit in search(text, **filters).results.hits]
-
-
-@pytest.fixture
-def elasticsearch_at():
-    """Point the site at an Elasticsearch URL for the rest of the test."""
-    overrides = []
-
-    def point(url, timeout=2.0):
-        override = override_settings(
-            ELASTICSEARCH_URL=url,
-            ELASTICSEARCH_NODE_CLASS=PLAIN_JSON_NODE,
-            ELASTICSEARCH_TIMEOUT=timeout,
-        )
-        override.enable()
-        overrides.append(override)
-        reset_backends()
-        return get_search_backend()
-
-    yield point
-    for override in reversed(overrides):
-        override.disable()
-    reset_backends()
 
 
 @pytest.fixture
@@ -252,6 +223,146 @@ def test_reimporting_unchanged_commitments_leaves_the_index_alone(embedded_index
     assert dict(SearchDocument.objects.values_list("doc_id", "title")) == before
 
 
+# --- Reference data and the page tree --------------------------------------------------
+
+
+def hits_in(country: str, **filters):
+    return search("", countries=[country], page_size=200, **filters).results.hits
+
+
+def hits_in_region(region: str):
+    return search("", regions=[region], page_size=200).results.hits
+
+
+def test_renaming_a_country_reindexes_every_document_in_it(embedded_index, commit):
+    kenya = Country.objects.get(iso3="KEN")
+    before = {hit.type for hit in hits_in("KEN")}
+    assert {"casestudy", "commitment"} <= before
+    kenya.name = "Republic of Kenya"
+
+    commit(kenya.save)
+
+    hits = hits_in("KEN")
+    assert {hit.type for hit in hits} == before
+    assert {hit.country_name for hit in hits} == {"Republic of Kenya"}
+    commitments = hits_in("KEN", types=["commitment"])
+    assert len(commitments) == Commitment.objects.filter(country=kenya).count()
+    (facet,) = search("", countries=["KEN"]).results.facets["country"]
+    assert facet.label == "Republic of Kenya"
+
+
+def test_moving_a_country_to_another_region_moves_its_documents_facets(embedded_index, commit):
+    kenya = Country.objects.get(iso3="KEN")
+    count = len(hits_in("KEN"))
+    kenya.region, kenya.income_group = "Testing region", "Testing income"
+
+    commit(kenya.save)
+
+    assert len(search("", regions=["Testing region"], page_size=200).results.hits) == count
+    assert search("", income_groups=["Testing income"]).results.total == count
+    assert "KEN" not in {hit.country for hit in hits_in_region("Sub-Saharan Africa")}
+
+
+def test_a_country_import_reindexes_only_the_countries_whose_copied_fields_changed(
+    embedded_index, commit, monkeypatch
+):
+    """Importers write countries in bulk (no post_save) and send `countries_imported`."""
+    scheduled = []
+    schedule_ids = sync.schedule_ids
+    monkeypatch.setattr(
+        sync, "schedule_ids", lambda ids: scheduled.extend(ids) or schedule_ids(ids)
+    )
+    kenya, zambia = Country.objects.get(iso3="KEN"), Country.objects.get(iso3="ZMB")
+    kenya.name = "Republic of Kenya"
+    zambia.population += 1
+
+    def bulk_import():
+        Country.objects.bulk_update([kenya, zambia], ["name", "population"])
+        transaction.on_commit(lambda: countries_imported.send(sender=Country))
+
+    commit(bulk_import)
+
+    assert {hit.country_name for hit in hits_in("KEN")} == {"Republic of Kenya"}
+    assert set(scheduled) == set(registry.related_doc_ids(Country, [kenya.pk]))  # not Zambia's
+
+
+def test_editing_a_country_field_no_document_copies_reindexes_nothing(
+    embedded_index, commit, monkeypatch
+):
+    scheduled = []
+    monkeypatch.setattr("search.sync.schedule_ids", scheduled.append)
+    kenya = Country.objects.get(iso3="KEN")
+    kenya.population += 1
+
+    commit(kenya.save)
+
+    assert scheduled == []
+
+
+def test_renaming_a_theme_slug_reindexes_everything_tagged_with_it(embedded_index, commit):
+    theme = Theme.objects.get(slug="beneficial-ownership")
+    tagged = search("", themes=["beneficial-ownership"]).results.total
+    assert tagged > 0
+    theme.slug = "who-owns-companies"
+
+    commit(theme.save)
+
+    assert search("", themes=["beneficial-ownership"]).results.total == 0
+    assert search("", themes=["who-owns-companies"]).results.total == tagged
+
+
+def test_tagging_commitments_from_the_theme_side_updates_their_facets(commitment, commit):
+    theme = Theme.objects.get(slug="whistleblower-protections")
+    doc_id = f"commitment-{commitment.identifier}"
+    assert doc_id not in ids("", themes=[theme.slug], countries=["KEN"])
+
+    commit(theme.commitments.add, commitment)
+    assert doc_id in ids("", themes=[theme.slug], countries=["KEN"])
+
+    commit(theme.commitments.clear)
+    assert ids("", themes=[theme.slug], countries=["KEN"]) == []
+
+
+def test_moving_the_case_study_section_changes_every_case_study_url(
+    draft, commit, home, case_study_index
+):
+    commit(publish, draft)
+    archive = home.add_child(instance=Page(title="Archive", slug="archive"))
+
+    commit(case_study_index.move, archive, pos="last-child")
+
+    (hit,) = search("zephyr").results.hits
+    assert hit.url == "/archive/case-studies/zephyr-registry/"
+    assert hit.url == CaseStudyPage.objects.get(pk=draft.pk).url
+    urls = [hit.url for hit in search("", types=["casestudy"], page_size=50).results.hits]
+    assert len(urls) == CaseStudyPage.objects.live().count()
+    assert all(url.startswith("/archive/case-studies/") for url in urls)
+
+
+def test_renaming_the_section_slug_changes_the_case_study_urls(draft, commit, case_study_index):
+    commit(publish, draft)
+    case_study_index.slug = "stories"
+
+    commit(publish, case_study_index)
+
+    (hit,) = search("zephyr").results.hits
+    assert hit.url == "/stories/zephyr-registry/"
+
+
+def test_a_private_section_leaves_the_index(draft, commit, case_study_index):
+    commit(publish, draft)
+
+    restriction = commit(
+        PageViewRestriction.objects.create,
+        page=case_study_index,
+        restriction_type=PageViewRestriction.LOGIN,
+    )
+    assert search("", types=["casestudy"]).results.total == 0
+
+    commit(restriction.delete)
+    assert titles("zephyr") == [TITLE]
+
+
 # --- Rebuild ----------------------------------------------------------------------------
 
 
@@ -351,8 +462,21 @@ def test_edits_while_elasticsearch_hangs_do_not_each_wait_for_it(
     assert titles("quetzal") == ["Kenya publishes the quetzal ledger"]
 
 
+@pytest.fixture
+def full_elasticsearch(embedded_index, elasticsearch_at, elasticsearch_url):
+    """Elasticsearch holding everything, as after `search_index rebuild`."""
+    backend = elasticsearch_at(elasticsearch_url)
+    backend.rebuild(documents.all_documents())
+    return elasticsearch_url
+
+
+def primary_ids(backend, *words) -> list[str]:
+    results = backend.primary.search(SearchQuery(text=" ".join(words), words=words))
+    return [hit.doc_id for hit in results.hits]
+
+
 def test_queued_updates_reach_elasticsearch_when_it_is_back(
-    draft, commit, commitment, elasticsearch_at, elasticsearch_url
+    draft, commit, commitment, elasticsearch_at, full_elasticsearch
 ):
     elasticsearch_at(DEAD_URL)
     commit(publish, draft)
@@ -360,13 +484,13 @@ def test_queued_updates_reach_elasticsearch_when_it_is_back(
     commit(commitment.save)
     assert PendingIndexUpdate.objects.count() == 2
 
-    backend = elasticsearch_at(elasticsearch_url)
+    backend = elasticsearch_at(full_elasticsearch)
     out = StringIO()
     call_command("search_index", "sync", stdout=out)
 
-    assert "2 update(s) sent, 0 still queued" in out.getvalue()
+    assert "2 document(s) sent, 0 update(s) still queued" in out.getvalue()
     assert not PendingIndexUpdate.objects.exists()
-    assert backend.primary.count() == 2
+    assert backend.primary.count() == documents.count_documents()
     results = search("zephyr").results
     assert (results.backend, results.notice) == ("elasticsearch", "")
     assert [hit.doc_id for hit in results.hits] == [f"casestudy-{draft.pk}"]
@@ -377,27 +501,31 @@ def test_sync_with_elasticsearch_still_down_keeps_the_queue(draft, commit, elast
     elasticsearch_at(DEAD_URL)
     commit(publish, draft)
 
-    with pytest.raises(Exception, match="stay queued"):
-        call_command("search_index", "sync", stdout=StringIO())
+    out = StringIO()
+    with pytest.raises(CommandError, match="stay queued"):
+        call_command("search_index", "sync", stdout=out)
 
-    assert PendingIndexUpdate.objects.get().attempts >= 2
+    assert "0 document(s) sent, 1 update(s) still queued" in out.getvalue()
+    queued = PendingIndexUpdate.objects.get()
+    assert (queued.doc_id, queued.attempts) == (f"casestudy-{draft.pk}", 1)
 
 
 def test_unpublishing_while_down_reaches_elasticsearch_as_a_delete(
-    draft, commit, elasticsearch_at, elasticsearch_url
+    draft, commit, elasticsearch_at, full_elasticsearch
 ):
-    backend = elasticsearch_at(elasticsearch_url)
+    backend = elasticsearch_at(full_elasticsearch)
     commit(publish, draft)
-    assert backend.primary.count() == 1  # sent straight away while the server answers
+    assert primary_ids(backend, "zephyr") == [f"casestudy-{draft.pk}"]  # sent at once
 
     elasticsearch_at(DEAD_URL)
     commit(CaseStudyPage.objects.get(pk=draft.pk).unpublish)
     assert PendingIndexUpdate.objects.get().action == "delete"
 
-    backend = elasticsearch_at(elasticsearch_url)
+    backend = elasticsearch_at(full_elasticsearch)
     call_command("search_index", "sync", stdout=StringIO())
 
-    assert backend.primary.count() == 0
+    assert primary_ids(backend, "zephyr") == []
+    assert backend.primary.count() == documents.count_documents()
     assert titles("zephyr") == []
 
 

@@ -138,3 +138,41 @@ def test_every_process_rebuilds_its_reader_when_themes_or_commitments_change(rea
 
     assert understanding.reader() is not before
     assert slugs(read_goal("quokka whisperers")) == ["lobbying"]
+
+
+# --- Goals in French and Spanish, with or without accents ---------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("goal", "area"),
+    [
+        ("los funcionarios deben declarar sus bienes y su patrimonio", "asset-disclosure"),
+        ("conocer a los propietarios reales de las empresas", "beneficial-ownership"),
+        ("ley de acceso a la información pública", "right-to-information"),
+        ("les élus doivent déclarer leur patrimoine", "asset-disclosure"),
+        ("qui sont les vrais propriétaires des sociétés", "beneficial-ownership"),
+        ("rendre publics les contrats miniers et pétroliers", "extractive-industries"),
+        ("transparence sur le financement des partis", "political-finance"),
+    ],
+)
+def test_french_and_spanish_paraphrases_are_read_as_the_reform(real_data, goal, area):
+    assert slugs(read_goal(goal))[0] == area
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("accented", "typed"),
+    [
+        ("ley de acceso a la información pública", "ley de acceso a la informacion publica"),
+        ("les élus doivent déclarer leur patrimoine", "les elus doivent declarer leur patrimoine"),
+        ("bénéficiaires effectifs des sociétés", "BENEFICIAIRES EFFECTIFS DES SOCIETES"),
+    ],
+)
+def test_accents_and_case_do_not_change_how_a_goal_is_read(real_data, accented, typed):
+    assert read_goal(typed) == read_goal(accented)
+
+
+def test_french_and_spanish_function_words_say_nothing_about_the_reform():
+    assert understanding.content_words("que las escuelas lo puedan hacer") == {"escuela"}
+    assert understanding.content_words("qu'ils puissent le faire pour l'école") == {"ecol"}

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from casestudies.importers.base import Problem
+from casestudies.importers.base import ImportFailed, Problem, control_problem, read_text
 from casestudies.models import ReformRecord
 
 # Kosovo is not in ISO 3166; trackers use the user-assigned XK and the World Bank
@@ -103,21 +103,45 @@ def country_names(iso2: str) -> list[str]:
 
 
 def read_utf8(path: Path, problems: list[Problem]) -> str | None:
-    """The file's text, or None with a problem when it is not UTF-8 (a BOM is allowed).
+    """The file's text, or None with a problem when it is not UTF-8 (a BOM is allowed)
+    or holds a control character (see `casestudies.importers.base.read_text`).
 
-    Unlike the World Bank files, these sources are published as UTF-8: anything else is
-    a wrong or damaged file, and guessing its encoding would import mangled names.
+    These sources are published as UTF-8: anything else is a wrong or damaged file,
+    and guessing its encoding would import mangled names.
     """
-    raw = path.read_bytes()
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        byte = raw[error.start : error.start + 1].hex()
-        problems.append(
-            Problem(path.name, line, f"not UTF-8 text (byte 0x{byte}); save the file as UTF-8")
-        )
+        return read_text(path)
+    except ImportFailed as failure:
+        problems.extend(failure.problems)
         return None
+
+
+# A JSON escape of a control character other than tab and line breaks, after an even
+# number of backslashes (so `\\b`, an escaped backslash and a "b", is not one).
+CONTROL_ESCAPE = re.compile(
+    r"(?<!\\)(?:\\\\)*\\(?:[bf]|u00(?:0[0-8bcef]|1[0-9a-f]|7f|[89][0-9a-f]))",
+    re.IGNORECASE,
+)
+
+
+def json_control_problem(data, text: str) -> tuple[int, str] | None:
+    """(line, reason) for the first key or value of parsed JSON with a control character.
+
+    A raw control character is not valid JSON, but an escape (`\\u0000`) makes one:
+    PostgreSQL refuses to store a NUL, and the others are never meant.
+    """
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, str) and (reason := control_problem(value)):
+            found = CONTROL_ESCAPE.search(text)
+            return (text.count("\n", 0, found.start()) + 1 if found else 1), reason
+    return None
 
 
 def url_problem(value: str) -> str | None:

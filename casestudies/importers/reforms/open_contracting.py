@@ -40,6 +40,7 @@ from casestudies.importers.reforms.base import (
     JsonLines,
     Parsed,
     ReformImporter,
+    json_control_problem,
     read_utf8,
     url_problem,
     year_problem,
@@ -118,6 +119,15 @@ class _CountryFile:
             data = json.loads(text)
         except json.JSONDecodeError as error:
             self.problems.append(Problem(self.name, error.lineno, f"not valid JSON: {error.msg}"))
+            return
+        except RecursionError:
+            self.problems.append(Problem(self.name, 1, "not valid JSON: nested too deeply"))
+            return
+        except ValueError as error:  # e.g. a number with more digits than Python converts
+            self.problems.append(Problem(self.name, 1, f"not valid JSON: {error}"))
+            return
+        if control := json_control_problem(data, text):
+            self.problems.append(Problem(self.name, *control))
             return
         self.lines = JsonLines(text)
         iso2 = self.path.stem.upper()

@@ -262,11 +262,13 @@ class OpenOwnershipImporter(ReformImporter):
         text = read_utf8(path, problems)
         if text is None:
             return
-        records = csv_records(text)
+        reported = len(problems)
+        records = csv_records(text, path.name, problems)
         header = [column.strip() for column in next((values for _, values in records), [])]
         missing = [column for column in required if column not in header]
         if missing:
-            problems.append(Problem(path.name, 1, f"missing column(s): {', '.join(missing)}"))
+            if len(problems) == reported:  # else the header was unreadable, and that is reported
+                problems.append(Problem(path.name, 1, f"missing column(s): {', '.join(missing)}"))
             return
         for line, row in as_dicts(header, records):
             if None in row:

@@ -6,14 +6,14 @@ from learning.fellowship_importer import import_fellowships
 
 class Command(ImportCommand):
     help = (
-        "Create or update fellowship pages from a YAML file (see "
-        "learning/sample_content/fellowships/fellowships.yaml). Every entry is checked first; "
+        "Create or update fellowship pages from YAML: a folder of .yaml files (see "
+        "learning/sample_content/fellowships/) or one file. Every entry is checked first; "
         "if any has a problem, nothing is imported. New pages are drafts unless --publish."
     )
     label = "fellowships"
 
     def add_arguments(self, parser):
-        parser.add_argument("path", type=Path)
+        parser.add_argument("path", type=Path, help="a folder of .yaml files, or one .yaml file")
         parser.add_argument("--publish", action="store_true", help="publish new and changed pages")
 
     def handle(self, *args, path, publish, **options):

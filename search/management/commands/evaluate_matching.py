@@ -78,7 +78,7 @@ class Command(BaseCommand):
             reset_backends()
             yield f"elasticsearch ({settings.ELASTICSEARCH_URL})"
         else:
-            from search.benchmark import temporary_elasticsearch
+            from search.bench.elastic import temporary_elasticsearch
 
             with ExitStack() as stack:
                 try:

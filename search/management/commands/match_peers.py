@@ -37,7 +37,7 @@ class Command(BaseCommand):
                         "country": result.reformer.as_json(),
                         "goal": result.goal,
                         "understood_as": [area.as_json() for area in result.understood_as],
-                        "peers": [peer.as_json() for peer in result.peers],
+                        "peers": [_absolute(peer.as_json()) for peer in result.peers],
                         "fellowships": [
                             fellowship_json(page, page.get_full_url())
                             for page in result.fellowships
@@ -76,6 +76,18 @@ class Command(BaseCommand):
                     f"apply by {page.deadline_display}\n"
                     f"    {page.get_full_url()}"
                 )
+
+
+def _absolute(peer: dict) -> dict:
+    """Evidence links as full URLs on the default site, as the API gives them."""
+    from wagtail.models import Site
+
+    site = Site.objects.filter(is_default_site=True).first()
+    root = site.root_url if site else ""
+    for evidence in peer["evidence"]:
+        if evidence["url"].startswith("/"):
+            evidence["url"] = root + evidence["url"]
+    return peer
 
 
 def _json_dumps(data) -> str:
