@@ -10,25 +10,12 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from casestudies.models import CaseStudyPage, Commitment, Country, ReformRecord, Theme
+from casestudies.models.pages import as_cards
 from exchange.visibility import live_public
 from learning.models import FellowshipPage, FellowshipStatus
 
 COUNTRIES_PER_PAGE = 60
 COMMITMENTS_PER_PAGE = 25
-# What a case study card shows (templates/includes/case_study_card.html) and what Wagtail
-# needs for its URL; the body and other StreamFields, the bulk of a page, stay unread.
-# The home page's featured cards read the same (exchange.models.CARD_FIELDS).
-CARD_FIELDS = (
-    "title",
-    "url_path",
-    "country__name",
-    "jurisdiction",
-    "period_start",
-    "period_end",
-    "status",
-    "summary",
-    "is_sample",
-)
 
 
 def _page(request, queryset, per_page, count=None):
@@ -60,13 +47,7 @@ def _with_site_roots(*querysets) -> tuple[list, ...]:
 
 
 def _live_case_studies():
-    return (
-        live_public(CaseStudyPage.objects)
-        .select_related("country")
-        .only(*CARD_FIELDS)
-        .prefetch_related(Prefetch("themes", queryset=Theme.objects.only("name", "slug")))
-        .order_by("-period_start", "title")
-    )
+    return as_cards(live_public(CaseStudyPage.objects)).order_by("-period_start", "title")
 
 
 def country_list(request):

@@ -27,12 +27,10 @@ the accented text there.
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
-import uuid
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from search.process_copy import ProcessCopy
 
 CACHE_KEY = "search:thesaurus:v3"  # the version of the themes (see `thesaurus`)
 # A two-letter abbreviation ("bo", "ai") is searched for only when the reformer typed
@@ -179,32 +177,19 @@ def _load() -> Thesaurus:
     return Thesaurus(tuple(entries))
 
 
-_lock = threading.Lock()
-_built: tuple[str, Thesaurus] | None = None
+# The trilingual table (about 1,800 phrases) is kept per process; a change to the themes
+# in any process retires it (search/process_copy.py). The token also expires after
+# CACHE_SECONDS, so a change that sent no signal is still seen within that time.
+_table = ProcessCopy(CACHE_KEY, _load, CACHE_SECONDS)
 
 
 def thesaurus() -> Thesaurus:
-    """This process's table, rebuilt when the themes changed in any process.
-
-    The shared cache holds only a version token under CACHE_KEY: the trilingual table
-    (about 1,800 phrases) took milliseconds to unpickle from the cache on every query.
-    `invalidate` deletes the token, and it expires after CACHE_SECONDS, so a change that
-    sent no signal is still seen within that time.
-    """
-    global _built
-    version = cache.get(CACHE_KEY)
-    if version is None:
-        token = uuid.uuid4().hex
-        cache.add(CACHE_KEY, token, CACHE_SECONDS)
-        version = cache.get(CACHE_KEY) or token
-    with _lock:
-        if _built is None or _built[0] != version:
-            _built = (version, _load())
-        return _built[1]
+    """This process's table, rebuilt when the themes changed in any process."""
+    return _table.get()
 
 
 def invalidate(**kwargs) -> None:
-    cache.delete(CACHE_KEY)
+    _table.invalidate()
 
 
 def parse(text: str) -> ParsedQuery:

@@ -46,14 +46,11 @@ process compares the token there with the one its model was built from.
 from __future__ import annotations
 
 import math
-import threading
-import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.core.cache import cache
-
+from search.process_copy import ProcessCopy
 from search.thesaurus import GOAL_STOPWORDS, folded_words, parse, stem
 
 VERSION_KEY = "search:goal-reader:version"
@@ -262,30 +259,17 @@ def build_reader() -> GoalReader:
     return GoalReader(training_documents(), names)
 
 
-_lock = threading.Lock()
-_built: tuple[object, GoalReader] | None = None
+_reader = ProcessCopy(VERSION_KEY, build_reader)
 
 
 def reader() -> GoalReader:
     """This process's reader, rebuilt when another process changed themes or commitments."""
-    global _built
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # A fresh token, never a counter: a counter restarting at 1 after the key was lost
-        # would match a reader built long ago, and the database cache's `incr` also gives
-        # the key the default lifetime.
-        token = uuid.uuid4().hex
-        cache.add(VERSION_KEY, token, None)
-        version = cache.get(VERSION_KEY) or token
-    with _lock:
-        if _built is None or _built[0] != version:
-            _built = (version, build_reader())
-        return _built[1]
+    return _reader.get()
 
 
 def invalidate(**kwargs) -> None:
     """Signal receiver: themes or commitments changed, so every process rebuilds."""
-    cache.delete(VERSION_KEY)
+    _reader.invalidate()
 
 
 def read_goal(goal: str) -> list[UnderstoodArea]:

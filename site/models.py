@@ -5,7 +5,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
@@ -14,25 +14,12 @@ from wagtail.fields import StreamField
 from wagtail.models import Page, Site
 
 from casestudies.models import CaseStudyIndexPage, CaseStudyPage, Commitment, Country, Theme
+from casestudies.models.pages import as_cards
 from exchange import page_cache
 from exchange.visibility import live_public
 
 # A day at most; any content change retires the entries long before (see `content_cached`).
 CONTENT_CACHE_SECONDS = 24 * 3600
-# What a case study card shows (templates/includes/case_study_card.html), and what
-# Wagtail needs for its URL: the rest of a case study (its body above all) stays unread.
-# The country and theme pages read the same for their cards (casestudies.views).
-CARD_FIELDS = (
-    "title",
-    "url_path",
-    "country__name",
-    "jurisdiction",
-    "period_start",
-    "period_end",
-    "status",
-    "summary",
-    "is_sample",
-)
 
 
 def content_cached(values: dict[str, Callable[[], object]]) -> dict:
@@ -120,14 +107,7 @@ class HomePage(Page):
         """The case studies editors chose, in their order, else the `newest` (ids)."""
         # The chosen pages' ids, read from the stream without loading the pages twice.
         ids = [item["value"] for item in self.featured.raw_data if item["value"]] or newest
-        pages = (
-            live_public(CaseStudyPage.objects)
-            .filter(pk__in=ids)
-            .select_related("country")
-            .only(*CARD_FIELDS)
-            # Cards show each page's country and themes: fetched with the pages, not per card.
-            .prefetch_related(Prefetch("themes", queryset=Theme.objects.only("name", "slug")))
-        )
+        pages = as_cards(live_public(CaseStudyPage.objects).filter(pk__in=ids))
         by_id = {page.pk: page for page in pages}
         featured = [by_id[pk] for pk in ids if pk in by_id]
         if featured:

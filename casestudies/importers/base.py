@@ -183,3 +183,19 @@ def as_dicts(
         if len(values) > width:
             row[None] = values[width:]
         yield line, row
+
+
+def complete_rows(
+    header: list[str],
+    records: Iterable[tuple[int, list[str]]],
+    source: str,
+    problems: list[Problem],
+) -> Iterator[tuple[int, dict]]:
+    """Rows with exactly one value per column; each other row is reported by its line."""
+    for line, row in as_dicts(header, records):
+        if None in row:
+            problems.append(Problem(source, line, "more values than columns"))
+        elif None in row.values():
+            problems.append(Problem(source, line, "fewer values than columns"))
+        else:
+            yield line, row

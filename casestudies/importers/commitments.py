@@ -23,7 +23,7 @@ from casestudies.importers.base import (
     ImportFailed,
     ImportResult,
     Problem,
-    as_dicts,
+    complete_rows,
     csv_records,
     read_text,
 )
@@ -310,13 +310,7 @@ def _parse_commitments(path: Path) -> tuple[list[CommitmentRecord], list[Problem
     row_parser = _RowParser(source, countries, themes_by_column)
     records: list[CommitmentRecord] = []
     first_line_of: dict[str, int] = {}
-    for line, row in as_dicts(header, records_in_file):
-        if None in row:
-            problems.append(Problem(source, line, "more values than columns"))
-            continue
-        if None in row.values():
-            problems.append(Problem(source, line, "fewer values than columns"))
-            continue
+    for line, row in complete_rows(header, records_in_file, source, problems):
         record = row_parser.parse(line, row, problems)
         # Duplicates are found even when the first copy has problems of its own,
         # so fixing that row does not reveal a new problem on the next run.
@@ -372,13 +366,7 @@ def parse_full_texts(path: Path, known: set[str], problems: list[Problem]) -> di
         return {}
     texts: dict[str, str] = {}
     first_line_of: dict[str, int] = {}
-    for line, row in as_dicts(header, records_in_file):
-        if None in row:
-            problems.append(Problem(source, line, "more values than columns"))
-            continue
-        if None in row.values():
-            problems.append(Problem(source, line, "fewer values than columns"))
-            continue
+    for line, row in complete_rows(header, records_in_file, source, problems):
         identifier = row["Commitment Unique Identifier"].strip()
         if identifier in first_line_of:
             problems.append(

@@ -26,7 +26,7 @@ from casestudies.importers.base import (
     ImportFailed,
     ImportResult,
     Problem,
-    as_dicts,
+    complete_rows,
     csv_records,
     read_text,
 )
@@ -145,13 +145,7 @@ def parse(path: Path, today: date | None = None) -> list[MemberRecord]:
     problems: list[Problem] = []
     records: list[MemberRecord] = []
     first_line_of: dict[str, int] = {}
-    for line, row in as_dicts(header, records_in_file):
-        if None in row:
-            problems.append(Problem(source, line, "more values than columns"))
-            continue
-        if None in row.values():
-            problems.append(Problem(source, line, "fewer values than columns"))
-            continue
+    for line, row in complete_rows(header, records_in_file, source, problems):
         record, row_problems = _parse_row(line, row, source, known_codes, this_year)
         problems.extend(row_problems)
         # Checked even when the first copy has problems of its own, so fixing that

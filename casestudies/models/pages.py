@@ -20,6 +20,32 @@ class CaseStudyStatus(models.TextChoices):
     STALLED = "stalled", "Stalled"
 
 
+# What a case study card shows (templates/includes/case_study_card.html) and what Wagtail
+# needs for its URL; the body and other StreamFields, the bulk of a page, stay unread.
+CARD_FIELDS = (
+    "title",
+    "url_path",
+    "country__name",
+    "jurisdiction",
+    "period_start",
+    "period_end",
+    "status",
+    "summary",
+    "is_sample",
+)
+
+
+def as_cards(case_studies):
+    """Case studies read for their cards: card fields, country and themes in two queries."""
+    from casestudies.models.reference import Theme
+
+    return (
+        case_studies.select_related("country")
+        .only(*CARD_FIELDS)
+        .prefetch_related(models.Prefetch("themes", queryset=Theme.objects.only("name", "slug")))
+    )
+
+
 class CaseStudyIndexPage(Page):
     """`/case-studies/`: every published case study, filterable from the URL."""
 

@@ -38,7 +38,7 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from casestudies.importers.base import ImportFailed, Problem, as_dicts, csv_records
+from casestudies.importers.base import ImportFailed, Problem, complete_rows, csv_records
 from casestudies.importers.reforms.base import (
     ALPHA2,
     Fact,
@@ -270,13 +270,7 @@ class OpenOwnershipImporter(ReformImporter):
             if len(problems) == reported:  # else the header was unreadable, and that is reported
                 problems.append(Problem(path.name, 1, f"missing column(s): {', '.join(missing)}"))
             return
-        for line, row in as_dicts(header, records):
-            if None in row:
-                problems.append(Problem(path.name, line, "more values than columns"))
-            elif None in row.values():
-                problems.append(Problem(path.name, line, "fewer values than columns"))
-            else:
-                yield line, row
+        yield from complete_rows(header, records, path.name, problems)
 
     @staticmethod
     def _date(value, fail):
