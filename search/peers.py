@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 from casestudies.models import WGI_DIMENSIONS, Country, Theme
@@ -88,6 +89,13 @@ def open_fellowships_hosted_by(countries, theme_slugs, now=None) -> list:
         .distinct()
         .order_by("application_deadline", "title")[:MAX_FELLOWSHIPS]
     )
+
+
+def forget_country_profiles(**kwargs) -> None:
+    """Signal receiver: countries changed (an edit or an import), so the cached profiles go,
+    or peers are ranked on the old region, income group or membership for minutes."""
+    cache.delete(PROFILES_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(PROFILES_CACHE_KEY))
 
 
 def country_profiles() -> dict[str, CountryProfile]:

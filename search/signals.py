@@ -16,9 +16,9 @@ from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from casestudies.importers.reforms import reform_records_imported
-from casestudies.models import Commitment, Theme
+from casestudies.models import Commitment, Country, Theme
 from casestudies.signals import commitments_imported, countries_imported
-from search import registry, sync, thesaurus, understanding
+from search import peers, registry, sync, thesaurus, understanding
 
 # Where pre_save and pre_delete leave what post_save and post_delete need.
 BEFORE_SAVE = "_search_copied_fields"
@@ -135,3 +135,9 @@ def connect():
                 understanding.invalidate, sender=model, dispatch_uid=f"reader-{model}-{signal}"
             )
     commitments_imported.connect(understanding.invalidate, dispatch_uid="reader-import")
+    # Peer matching keeps every country's profile in the shared cache (search/peers.py).
+    countries_imported.connect(peers.forget_country_profiles, dispatch_uid="profiles-import")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            peers.forget_country_profiles, sender=Country, dispatch_uid=f"profiles-{signal}"
+        )

@@ -219,16 +219,6 @@ def _settings_saved(sender, created, **kwargs) -> None:
         invalidate()
 
 
-def forget_country_profiles(**kwargs) -> None:
-    """Peer matching keeps every country's profile in the shared cache (search.peers) and no
-    signal of its own clears it: country edits and imports must, or peers are ranked on the
-    old region, income group or membership for minutes."""
-    from search.peers import PROFILES_CACHE_KEY
-
-    cache.delete(PROFILES_CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(PROFILES_CACHE_KEY))
-
-
 def connect() -> None:
     from django.db.models.signals import m2m_changed, post_delete, post_save
     from wagtail.models import Page
@@ -256,9 +246,3 @@ def connect() -> None:
     m2m_changed.connect(
         invalidate, sender=Commitment.themes.through, dispatch_uid="page-cache-c-themes"
     )
-
-    countries_imported.connect(forget_country_profiles, dispatch_uid="profiles-import")
-    for signal in (post_save, post_delete):
-        signal.connect(
-            forget_country_profiles, sender=Country, dispatch_uid=f"profiles-country-{signal}"
-        )
