@@ -1,12 +1,18 @@
 """Reference data in the admin: countries, themes and commitments as snippets."""
 
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
-from casestudies.admin_choosers import database_chooser_viewset
+from casestudies.admin_choosers import CommitmentChooserViewSet, database_chooser_viewset
 from casestudies.models import Commitment, Country, ReformRecord, Theme
+from casestudies.reports import NeedsAttentionReportView
 
 
 class ReferenceDataViewSet(SnippetViewSet):
@@ -15,14 +21,23 @@ class ReferenceDataViewSet(SnippetViewSet):
     search_backend_name = None
 
 
+class CountryIndexView(IndexView):
+    def order_queryset(self, queryset):
+        # By name means by the accent-free key: "Côte d'Ivoire" before "Czechia".
+        if self.ordering in ("name", "-name"):
+            return queryset.order_by(self.ordering.replace("name", "sort_name"))
+        return super().order_queryset(queryset)
+
+
 class CountryViewSet(ReferenceDataViewSet):
     model = Country
     icon = "globe"
     menu_label = "Countries"
+    index_view_class = CountryIndexView
     list_display = ["name", "iso3", "region", "income_group", "ogp_status", "ogp_year_joined"]
     list_filter = ["region", "income_group", "ogp_member", "ogp_status"]
     search_fields = ["name", "iso3"]
-    ordering = ["name"]
+    ordering = ["sort_name"]
     list_per_page = 50
     chooser_viewset_class = database_chooser_viewset("name__icontains", "iso3__iexact")
 
@@ -36,6 +51,7 @@ class ThemeViewSet(ReferenceDataViewSet):
     search_fields = ["name", "synonyms", "description"]
     ordering = ["name"]
     list_per_page = 50
+    chooser_viewset_class = database_chooser_viewset("name__icontains", "synonyms__icontains")
 
 
 class CommitmentViewSet(ReferenceDataViewSet):
@@ -45,11 +61,10 @@ class CommitmentViewSet(ReferenceDataViewSet):
     list_display = ["identifier", "title", "member_name", "plan_start_year", "starred"]
     list_filter = ["starred", "potential_impact", "completion_end_of_term", "themes"]
     search_fields = ["title", "identifier", "member_name"]
-    ordering = ["member_name", "plan_start_year", "identifier"]
+    ordering = ["country__sort_name", "member_name", "plan_start_year", "identifier"]
     list_per_page = 50
-    chooser_viewset_class = database_chooser_viewset(
-        "title__icontains", "identifier__iexact", "member_name__icontains"
-    )
+    chooser_viewset_class = CommitmentChooserViewSet
+    chooser_per_page = 25  # a country has up to ~60 commitments: fewer pages to leaf through
 
     def get_queryset(self, request):
         return Commitment.objects.select_related("country")
@@ -83,7 +98,7 @@ class ReformRecordViewSet(ReferenceDataViewSet):
     list_display = ["title", "country", "theme", "source", "kind", "since", "as_of"]
     list_filter = ["source", "kind", "theme"]
     search_fields = ["title", "key", "country__name"]
-    ordering = ["country__name", "theme__name", "title"]
+    ordering = ["country__sort_name", "theme__name", "title"]
     list_per_page = 50
 
     def get_queryset(self, request):
@@ -98,3 +113,41 @@ class ReferenceDataGroup(SnippetViewSetGroup):
 
 
 register_snippet(ReferenceDataGroup)
+
+
+# Reports → Needs attention -----------------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_needs_attention_urls():
+    return [
+        path(
+            "reports/needs-attention/",
+            NeedsAttentionReportView.as_view(),
+            name="casestudies_needs_attention",
+        ),
+        path(
+            "reports/needs-attention/results/",
+            NeedsAttentionReportView.as_view(results_only=True),
+            name="casestudies_needs_attention_results",
+        ),
+    ]
+
+
+class NeedsAttentionMenuItem(MenuItem):
+    """Shown to whoever may write or publish pages: editors and moderators."""
+
+    def is_shown(self, request):
+        return PagePermissionPolicy().user_has_any_permission(
+            request.user, ["add", "change", "publish"]
+        )
+
+
+@hooks.register("register_reports_menu_item")
+def register_needs_attention_menu_item():
+    return NeedsAttentionMenuItem(
+        _("Needs attention"),
+        reverse("casestudies_needs_attention"),
+        icon_name="warning",
+        order=650,
+    )

@@ -47,6 +47,17 @@ KNOWN_KEYS = {
     "sample",
 }
 MAX_FILE_BYTES = 200_000
+# The limits docs/case-study-format.md promises to writers; the importer holds files to them.
+SUMMARY_MAX = 300
+THEMES_COUNT = (1, 4)
+SOURCES_COUNT = (2, 5)
+KEY_FIGURES_MAX = 4
+# Sample files must say they are samples in their own text too, where they are read
+# outside the site (the page shows its own "Sample content" banner instead of this line).
+SAMPLE_NOTICE = (
+    "*Sample content written by the Reform Exchange team from public sources; "
+    "check the sources before citing.*"
+)
 JURISDICTION_MAX = CaseStudyPage._meta.get_field("jurisdiction").max_length
 
 
@@ -200,13 +211,25 @@ class _FileParser:
                 self.line_of_key("jurisdiction"),
                 f"jurisdiction is longer than {JURISDICTION_MAX} characters",
             )
-        if len(summary) > 400:
-            self.fail(self.line_of_key("summary"), "summary is longer than 400 characters")
+        if len(summary) > SUMMARY_MAX:
+            self.fail(
+                self.line_of_key("summary"),
+                f"summary is {len(summary)} characters long; at most {SUMMARY_MAX} are allowed",
+            )
+        if meta.get("themes"):
+            self.check_count(meta, "themes", THEMES_COUNT)
 
         key_figures = self.structured(
             meta, "key_figures", required=("value", "label"), limits=KeyFigureBlock
         )
+        if len(key_figures) > KEY_FIGURES_MAX:
+            self.fail(
+                self.line_of_key("key_figures"),
+                f"'key_figures' has {len(key_figures)} entries; at most {KEY_FIGURES_MAX} "
+                "are allowed",
+            )
         sources = self.structured(meta, "sources", required=("title",), limits=SourceBlock)
+        self.check_count(meta, "sources", SOURCES_COUNT)
         for source in sources:
             url = str(source.get("url") or "")
             if url and not url.startswith(("https://", "http://")):
@@ -253,6 +276,18 @@ class _FileParser:
             commitments=commitments,
             slug_line=self.line_of_key("slug") if "slug" in meta else 1,
         )
+
+    def check_count(self, meta, key: str, bounds: tuple[int, int]):
+        """The number of entries the format allows (a value that is no list is told elsewhere)."""
+        value = meta.get(key) or []
+        count = len(value) if isinstance(value, list) else 1
+        low, high = bounds
+        if not low <= count <= high:
+            entries = "entry" if count == 1 else "entries"
+            self.fail(
+                self.line_of_key(key) if key in meta else 2,
+                f"'{key}' has {count} {entries}; give {low} to {high}",
+            )
 
     def as_list(self, meta, key) -> list:
         value = meta.get(key) or []
@@ -315,6 +350,11 @@ class _FileParser:
 
         def flush():
             text = "\n".join(lines).strip()
+            if heading is None and is_sample and not text.startswith(SAMPLE_NOTICE):
+                self.fail(
+                    body_start,
+                    f"a sample case study must open with the line {SAMPLE_NOTICE}",
+                )
             if heading is None:
                 # The italic sample notice opening each sample file is shown by the
                 # page's own "Sample content" banner, so it is not repeated in the body.

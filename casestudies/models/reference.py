@@ -10,6 +10,8 @@ from django.urls import reverse
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.search import index
 
+from exchange.reference_names import sort_key
+
 # The six Worldwide Governance Indicators, in the World Bank's order.
 WGI_DIMENSIONS = [
     ("voice_accountability", "VA", "Voice and accountability"),
@@ -38,12 +40,30 @@ class CountryQuerySet(models.QuerySet):
     def ogp_members(self):
         return self.filter(ogp_member=True)
 
+    # Bulk writes skip `save()`; the importers use them, so they keep the sort key too.
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for country in objs:
+            country.sort_name = sort_key(country.name)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if "name" in fields:
+            for country in objs:
+                country.sort_name = sort_key(country.name)
+            fields = [*fields, "sort_name"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
 
 class Country(index.Indexed, models.Model):
     """An economy in the World Bank classification, with its context indicators."""
 
     iso3 = models.CharField("ISO 3166 alpha-3", max_length=3, unique=True)
     name = models.CharField(max_length=100)
+    sort_name = models.CharField(
+        max_length=100, editable=False, db_index=True, help_text="The name as lists sort it."
+    )
     region = models.CharField("World Bank region", max_length=60, db_index=True)
     # Blank where the World Bank gives none (Ethiopia, Venezuela in FY2026): never guessed.
     income_group = models.CharField(max_length=40, blank=True, db_index=True)
@@ -118,11 +138,18 @@ class Country(index.Indexed, models.Model):
     ]
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["sort_name"]
         verbose_name_plural = "countries"
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.sort_name = sort_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_name"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("casestudies:country_detail", args=[self.iso3])

@@ -318,25 +318,25 @@ def test_publish_puts_online_a_change_imported_earlier_as_a_draft(
         pytest.param(
             "## Results\n\nPublication started, then slowed.\n\n",
             "",
-            "kaduna-open-budget.md:15: missing section '## Results'",
+            "kaduna-open-budget.md:16: missing section '## Results'",
             id="missing-section",
         ),
         pytest.param(
             "## Context\n\nThe state budget was hard to find.\n\n",
             "",
-            "kaduna-open-budget.md:15: missing section '## Context'",
+            "kaduna-open-budget.md:16: missing section '## Context'",
             id="missing-first-section",
         ),
         pytest.param(
             "Publication started, then slowed.\n",
             "",
-            "kaduna-open-budget.md:24: section 'Results' is empty",
+            "kaduna-open-budget.md:25: section 'Results' is empty",
             id="empty-section",
         ),
         pytest.param(
             "## People and institutions",
             "## Lessons for peers\n\nSaid twice.\n\n## People and institutions",
-            "kaduna-open-budget.md:36: section 'Lessons for peers' appears twice",
+            "kaduna-open-budget.md:37: section 'Lessons for peers' appears twice",
             id="section-twice",
         ),
     ],
@@ -361,8 +361,8 @@ def test_sections_out_of_order_are_reported(real_data, case_study_index, folder)
     (folder / KADUNA.name).write_text(text, encoding="utf-8")
 
     assert run_failing(folder) == [
-        "kaduna-open-budget.md:20: section 'Context' must come before 'Results'",
-        "kaduna-open-budget.md:24: section 'What was done' must come before 'Results'",
+        "kaduna-open-budget.md:21: section 'Context' must come before 'Results'",
+        "kaduna-open-budget.md:25: section 'What was done' must come before 'Results'",
     ]
 
 
@@ -380,7 +380,7 @@ def test_problems_in_every_file_are_all_reported_and_nothing_is_created(
 
     assert problems == [
         "kaduna-open-budget.md:3: unknown country 'XYZ'",
-        "kaduna-open-budget.md:15: missing section '## People and institutions'",
+        "kaduna-open-budget.md:16: missing section '## People and institutions'",
         "kenya-information-requests.md:8: status must be one of planned, in-progress, "
         "implemented, stalled",
         "notes.md:1: missing front matter: the file must start with a '---' block",
@@ -456,3 +456,80 @@ def test_scripts_and_javascript_links_in_a_file_never_reach_the_page(
     assert "javascript:" not in html
     assert "onerror" not in html
     assert "&lt;script&gt;alert(&#x27;summary&#x27;)" in html  # shown as text, not run
+
+
+# What docs/case-study-format.md promises, the importer holds files to
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        pytest.param(
+            KADUNA,
+            'summary: "A test case study of a sub-national reform."',
+            'summary: "' + "x" * 301 + '"',
+            "kaduna-open-budget.md:8: summary is 301 characters long; at most 300 are allowed",
+            id="summary-over-300-characters",
+        ),
+        pytest.param(
+            KADUNA,
+            '  - {title: "Kaduna State budget documents", publisher: "Kaduna State Government"}\n',
+            "",
+            "kaduna-open-budget.md:10: 'sources' has 1 entry; give 2 to 5",
+            id="one-source",
+        ),
+        pytest.param(
+            KADUNA,
+            'sources:\n  - title: "Kaduna State action plan"\n'
+            '    publisher: "Open Government Partnership"\n    year: 2018\n'
+            '  - {title: "Kaduna State budget documents", publisher: "Kaduna State Government"}\n',
+            "sources: []\n",
+            "kaduna-open-budget.md:10: 'sources' has 0 entries; give 2 to 5",
+            id="empty-sources",
+        ),
+        pytest.param(
+            KADUNA,
+            "themes: [fiscal-openness]",
+            "themes: []",
+            "kaduna-open-budget.md:5: missing 'themes'",
+            id="no-theme",
+        ),
+        pytest.param(
+            KENYA,
+            "themes: [right-to-information, legislation]",
+            "themes: [right-to-information, legislation, fiscal-openness, open-contracting, "
+            "lobbying]",
+            "kenya-information-requests.md:6: 'themes' has 5 entries; give 1 to 4",
+            id="five-themes",
+        ),
+        pytest.param(
+            KENYA,
+            "*Sample content written by the Reform Exchange team from public sources; "
+            "check the sources before citing.*\n",
+            "",
+            "kenya-information-requests.md:28: a sample case study must open with the line "
+            "*Sample content written by the Reform Exchange team from public sources; "
+            "check the sources before citing.*",
+            id="sample-without-its-notice",
+        ),
+    ],
+)
+@pytest.mark.django_db
+def test_a_file_outside_the_documented_format_is_refused_at_its_line(
+    real_data, case_study_index, folder, file, old, new, expected
+):
+    replace(folder / file.name, old, new)
+
+    assert run_failing(folder) == [expected]
+    assert not CaseStudyPage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_six_sources_are_one_too_many(real_data, case_study_index, folder):
+    extra = "".join(
+        f'  - {{title: "Kaduna State budget document {n}", publisher: "Kaduna State"}}\n'
+        for n in range(4)
+    )
+    replace(folder / KADUNA.name, "---\n\n## Context", extra + "---\n\n## Context")
+
+    assert run_failing(folder) == ["kaduna-open-budget.md:10: 'sources' has 6 entries; give 2 to 5"]

@@ -213,7 +213,7 @@ def spoil(path: Path, old: str, new: str):
         pytest.param(
             "Staff changes slowed the work.",
             "Staff changes\x00 slowed the work.",
-            f"{KADUNA}:30: control character U+0000 is not allowed "
+            f"{KADUNA}:31: control character U+0000 is not allowed "
             "(only tabs and line breaks are), column 14",
             id="nul-byte-in-body",
         ),
@@ -265,8 +265,8 @@ def test_windows_1252_case_study_is_refused_with_its_byte_position(
     problems = failing("import_case_studies", str(case_study_folder))
 
     assert problems == [
-        f"{KADUNA}:18: not UTF-8 text: byte 0x93 at byte position {position} "
-        "(line 18, column 22); save the file as UTF-8"
+        f"{KADUNA}:19: not UTF-8 text: byte 0x93 at byte position {position} "
+        "(line 19, column 22); save the file as UTF-8"
     ]
     assert not CaseStudyPage.objects.exists()
 
