@@ -14,8 +14,6 @@ as an `IntroductionEvent`.
 from __future__ import annotations
 
 import csv
-import logging
-import smtplib
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -26,7 +24,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When, Window
+from django.db.models import Case, Count, F, IntegerField, Min, Q, Sum, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,6 +32,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView
@@ -41,12 +40,10 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from casestudies.models import Country, Theme
-from learning.introductions import notify_status_change
+from learning.introductions import BROKERS_GROUP, brokers, notify_status_change
 from learning.models import IntroductionRequest, IntroductionStatus
 from learning.models.introductions import OPEN_STATUSES
 from learning.reports import _cell
-
-logger = logging.getLogger(__name__)
 
 VIEW_PERMISSION = "learning.view_introductionrequest"
 CHANGE_PERMISSION = "learning.change_introductionrequest"
@@ -150,8 +147,8 @@ class IntroductionQueueView(IndexView):
             title_column_class(
                 "name", label="Requester", sort_key="name", get_url=self.get_edit_url
             ),
-            Column("country", label="From", sort_key="country__name"),
-            Column("peer_country", label="Peer country", sort_key="peer_country__name"),
+            Column("country", label="From", sort_key="country__sort_name"),
+            Column("peer_country", label="Peer country", sort_key="peer_country__sort_name"),
             Column("theme", label="Theme", accessor=_theme_display, sort_key="theme__name"),
             StatusTagColumn(
                 "get_status_display",
@@ -222,6 +219,66 @@ class IntroductionRequestViewSet(ModelViewSet):
         ]
 
 
+# The dashboard panel -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WaitingStage:
+    status: IntroductionStatus
+    count: int
+    oldest: object  # when the longest-waiting request in this status arrived
+    url: str
+
+
+def waiting_stages() -> list[WaitingStage]:
+    """Open requests per status, in the order a broker works, with the oldest; one query."""
+    rows = {
+        row["status"]: row
+        for row in IntroductionRequest.objects.open()
+        .values("status")
+        .annotate(count=Count("pk"), oldest=Min("created_at"))
+        .order_by()
+    }
+    queue_url = reverse("peer_introductions:index")
+    return [
+        WaitingStage(
+            status,
+            rows[status]["count"],
+            rows[status]["oldest"],
+            f"{queue_url}?status={status.value}",
+        )
+        for status in OPEN_STATUSES
+        if status in rows
+    ]
+
+
+class WaitingIntroductionsPanel(Component):
+    """On the admin's home page, for brokers (and superusers): what waits in the queue.
+
+    Email tells brokers of each new request; this is where they see what is still open, and
+    how long the oldest has waited, without opening the queue. A superuser also learns
+    when nobody is a broker (new requests are then emailed to the superusers).
+    """
+
+    name = "waiting_introductions"
+    template_name = "learning/admin/waiting_introductions_panel.html"
+    order = 90  # above Wagtail's own panels: requests are people waiting for an answer
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context):
+        stages = waiting_stages()
+        return {
+            "stages": stages,
+            "total": sum(stage.count for stage in stages),
+            "queue_url": f"{reverse('peer_introductions:index')}?status={OPEN}",
+            "no_brokers": self.user.is_superuser and not brokers().exists(),
+            "brokers_group": BROKERS_GROUP,
+            "groups_url": reverse("wagtailusers_groups:index"),
+        }
+
+
 # Brokering ---------------------------------------------------------------------------
 
 
@@ -255,15 +312,10 @@ class BrokerForm(forms.Form):
         return cleaned
 
 
-def _broker_message(introduction, changed: bool, emailed: bool | None) -> str:
+def _broker_message(introduction, changed: bool, emailed: bool) -> str:
     status = introduction.get_status_display()
     if not changed:
         return "Note added. The requester is not emailed about notes."
-    if emailed is None:
-        return (
-            f"Moved to “{status}”, but the email to {introduction.email} could not be sent: "
-            "please write to the requester yourself."
-        )
     if emailed:
         return f"Moved to “{status}”. {introduction.name} was emailed at {introduction.email}."
     return f"Moved to “{status}”. The requester is not emailed about this status."
@@ -293,17 +345,8 @@ def broker(request, pk):
                 f"Nothing to save: the request is already “{introduction.get_status_display()}”.",
             )
             return redirect(reverse("peer_introductions:broker", args=[pk]))
-        emailed = False
-        if changed:
-            try:
-                emailed = notify_status_change(introduction, request)
-            except (smtplib.SMTPException, OSError):
-                logger.exception("Could not email introduction request %s", introduction.pk)
-                emailed = None
-        if emailed is None:
-            messages.warning(request, _broker_message(introduction, changed, emailed))
-        else:
-            messages.success(request, _broker_message(introduction, changed, emailed))
+        emailed = changed and notify_status_change(introduction, request)
+        messages.success(request, _broker_message(introduction, changed, emailed))
         return redirect(reverse("peer_introductions:broker", args=[pk]))
     queue_url = reverse("peer_introductions:index")
     return render(
@@ -397,7 +440,7 @@ def rating_rows(with_comments: bool = True) -> list[RatingRow]:
             rating_total=Sum("rating", default=0),
             comment_count=Count("pk", filter=Q(rating__isnull=False) & ~Q(rating_comment="")),
         )
-        .order_by("peer_country__name", F("theme__name").asc(nulls_last=True))
+        .order_by("peer_country__sort_name", F("theme__name").asc(nulls_last=True))
     )
     comments = _latest_comments() if with_comments else {}
     return [

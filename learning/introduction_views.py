@@ -9,9 +9,6 @@ requesters also find their requests on the dashboard.
 
 from __future__ import annotations
 
-import logging
-import smtplib
-
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
@@ -21,11 +18,9 @@ from casestudies.models import Country, Theme
 from exchange.rate_limit import RateLimit, client_address, too_many_requests
 from learning.accounts.forms import owner_of
 from learning.forms import IntroductionRatingForm, IntroductionRequestForm
-from learning.introductions import confirm_to_requester, notify_brokers, submit_request
+from learning.introductions import enqueue_request
 from learning.models import IntroductionRequest, IntroductionStatus
 from search.thesaurus import parse
-
-logger = logging.getLogger(__name__)
 
 # Every post from one network, valid or not: generous, because a ministry or a workshop often
 # shares one public address, but a flood costs the sender before we validate anything.
@@ -103,9 +98,10 @@ def request_introduction(request):
 def _post_request(request, peer_country, context):
     """Take a request; the answer is the same whether it is new or repeats an open one.
 
-    Both end on the same confirmation page (after a redirect, so reloading it posts nothing);
-    the private status link goes only to the email address, which alone learns whether it had
-    asked before.
+    Both end on the same confirmation page (after a redirect, so reloading it posts nothing),
+    after the same work: the form is checked and handed to a task (learning.introductions),
+    so not even the time taken differs. The private status link goes only to the email
+    address, which alone learns whether it had asked before.
     """
     attempt = REQUEST_ATTEMPTS.hit(client_address(request))
     if not attempt.allowed:
@@ -118,20 +114,11 @@ def _post_request(request, peer_country, context):
     if not per_email.allowed:
         return _rate_limited(request, context, per_email)
 
-    submission = submit_request(form, owner_of(request, form.cleaned_data["email"]))
-    introduction = submission.introduction
-    if submission.created:
-        try:
-            notify_brokers(introduction, request)
-        except (smtplib.SMTPException, OSError):
-            # The queue still shows it; brokers only miss the nudge.
-            logger.exception("Could not tell brokers of request %s", introduction.pk)
-    status_url = request.build_absolute_uri(introduction.get_absolute_url())
+    enqueue_request(request, form, owner_of(request, form.cleaned_data["email"]))
     request.session[SENT_SESSION_KEY] = {
         "peer": peer_country.iso3,
         "name": form.cleaned_data["name"],
         "email": form.cleaned_data["email"],
-        "emailed": confirm_to_requester(submission, status_url),
     }
     params = request.GET.copy()
     params["peer"] = peer_country.iso3

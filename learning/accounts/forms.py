@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.views.decorators.debug import sensitive_variables
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
+from exchange import mail
 from learning.accounts import throttling
 
 User = get_user_model()
@@ -202,3 +208,40 @@ class ResendVerificationForm(forms.Form):
         """The account waiting for verification at this address, if there is one."""
         user = User.objects.filter(username__iexact=self.cleaned_data["email"]).first()
         return user if user is not None and is_awaiting_verification(user) else None
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's form, with two changes.
+
+    An account still awaiting verification can choose its password here: the emailed link
+    proves the address is theirs (`PasswordResetConfirmView` then activates the account). It
+    is how the owner of an address takes back an account someone else started with it, and
+    that person's password does not survive.
+
+    The email leaves through `exchange.mail` (a task, after the commit), with its link on
+    `PUBLIC_URL` when that is set.
+    """
+
+    def get_users(self, email):
+        candidates = User._default_manager.filter(email__iexact=email)
+        return (
+            user
+            for user in candidates
+            if (user.is_active and user.has_usable_password()) or is_awaiting_verification(user)
+        )
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        if settings.PUBLIC_URL:
+            address = urlsplit(settings.PUBLIC_URL)
+            context = {**context, "protocol": address.scheme, "domain": address.netloc}
+        subject = render_to_string(subject_template_name, context)
+        body = render_to_string(email_template_name, context)
+        mail.send(subject, body, [to_email])

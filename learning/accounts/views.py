@@ -9,19 +9,19 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from exchange import mail
 from exchange.rate_limit import RateLimit, client_address, too_many_requests
 from learning.accounts import throttling, tokens
 from learning.accounts.forms import (
     LoginForm,
+    PasswordResetForm,
     ResendVerificationForm,
     SignupForm,
     email_taken,
@@ -57,15 +57,13 @@ def _send_account_email(email: str, template: str, context: dict) -> bool:
     if not cache.add(_cooldown_key(email.lower()), 1, RESEND_COOLDOWN_SECONDS):
         return False
     context = {**context, "site_name": "Reform Exchange"}
-    subject = render_to_string(f"accounts/emails/{template}_subject.txt", context)
-    body = render_to_string(f"accounts/emails/{template}_body.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [email])
+    mail.send_templated(f"accounts/emails/{template}", context, [email])
     return True
 
 
 def send_verification_email(request, user) -> bool:
     """Email the account's verification link, unless an account email went to it moments ago."""
-    link = request.build_absolute_uri(reverse("accounts:verify", args=[tokens.make_token(user)]))
+    link = mail.absolute_url(request, reverse("accounts:verify", args=[tokens.make_token(user)]))
     return _send_account_email(
         user.email, "verification", {"user": user, "link": link, "days": tokens.MAX_AGE.days}
     )
@@ -80,9 +78,9 @@ def send_account_exists_email(request, email: str) -> bool:
         {
             "user": user,
             "awaiting_verification": user is not None and is_awaiting_verification(user),
-            "login_link": request.build_absolute_uri(reverse("accounts:login")),
-            "reset_link": request.build_absolute_uri(reverse("accounts:password_reset")),
-            "resend_link": request.build_absolute_uri(reverse("accounts:resend")),
+            "login_link": mail.absolute_url(request, reverse("accounts:login")),
+            "reset_link": mail.absolute_url(request, reverse("accounts:password_reset")),
+            "resend_link": mail.absolute_url(request, reverse("accounts:resend")),
         },
     )
 
@@ -115,10 +113,24 @@ def signup(request):
                 send_verification_email(request, user)
             else:
                 make_password(form.cleaned_data["password1"])  # the hashing a new account costs
+                _void_unverified_password(email)
                 send_account_exists_email(request, email)
             request.session[SIGNUP_EMAIL_SESSION_KEY] = email
             return redirect("accounts:signup_done")
     return render(request, "accounts/signup.html", {"form": form})
+
+
+def _void_unverified_password(email: str) -> None:
+    """A second sign-up for an address whose account was never verified: whoever chose that
+    account's password may not own the inbox (account pre-hijacking), so the password goes.
+
+    Verification links are bound to the password (tokens.py), so none activates the account
+    now; the address is emailed a link to choose a password, which also verifies it.
+    """
+    user = user_for_email(email)
+    if user is not None and is_awaiting_verification(user) and user.has_usable_password():
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
 
 
 def _create_account(form):
@@ -215,6 +227,7 @@ def logged_out(request):
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "registration/password_reset_form.html"
+    form_class = PasswordResetForm
     email_template_name = "registration/password_reset_email.html"
     subject_template_name = "registration/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
@@ -237,8 +250,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
 
     def form_valid(self, form):
-        # The emailed link proves the address is theirs: a pause after failures ends here.
+        # The emailed link proves the address is theirs: a pause after failures ends here,
+        # and an account still awaiting verification is verified by it.
         throttling.forget_account_failures(form.user.get_username())
+        if is_awaiting_verification(form.user):
+            form.user.is_active = True  # saved with the new password by the form
         return super().form_valid(form)
 
 

@@ -1,13 +1,10 @@
-import os
-
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE, env_bool
+from .base import MIDDLEWARE, SECRET_KEY, env_bool, env_int, tasks_setting
 
-if not os.environ.get("SECRET_KEY"):
+if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
-SECRET_KEY = os.environ["SECRET_KEY"]
 DEBUG = False
 
 # WhiteNoise serves collected static files straight after the security middleware.
@@ -21,10 +18,13 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+
+# Index updates and emails wait in the database for `manage.py db_worker`
+# (docs/operations.md): no editor's or learner's request talks to the search or mail server.
+TASKS = tasks_setting("database")

@@ -20,3 +20,6 @@ PAGE_CACHE_SECONDS = 0
 # without a database, and no query counts change. What needs the shared database cache or Redis
 # (one process's change seen by another) is shown by tests/exchange/test_page_cache.py on both.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tasks (index updates, emails) run at once, right after the commit; tests/exchange/test_mail.py
+# switches to the database queue to show what production does.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

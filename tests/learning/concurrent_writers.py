@@ -28,7 +28,12 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import IntegrityError, connections, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from learning.models import Certificate, Enrollment, IntroductionRequest  # noqa: E402
+from learning.models import (  # noqa: E402
+    Certificate,
+    Enrollment,
+    IntroductionRequest,
+    QuizAttempt,
+)
 
 settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # the test client's host
 
@@ -74,6 +79,7 @@ def quiz(args: dict) -> dict:
         "outcomes": outcomes,
         "certificates": Certificate.objects.filter(enrollment=enrollment).count(),
         "completed": enrollment.completed_at is not None,
+        "attempts": QuizAttempt.objects.filter(enrollment=enrollment).count(),
     }
 
 

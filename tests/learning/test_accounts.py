@@ -125,13 +125,38 @@ def test_signup_with_an_address_that_has_an_account_emails_its_owner_instead(cli
     done = client.get(response["Location"])
     assert "We have sent a link to ana.reformer@example.org" in text(done)
     assert User.objects.count() == 1
-    assert User.objects.get().check_password(PASSWORD)  # the account is left as it was
+    account = User.objects.get()
+    assert not account.check_password("Another-pass-2027")  # the poster sets nothing
     [message] = mail.outbox
     assert message.to == ["ana.reformer@example.org"]
     assert message.subject == "You already have a Reform Exchange account"
     assert "perhaps you, just tried to create" in message.body
-    assert "You never verified your address" in message.body
-    assert "http://testserver/accounts/verify/resend/" in message.body
+    assert "The account was never verified" in message.body
+    assert "http://testserver/accounts/password-reset/" in message.body
+
+
+def test_the_owner_of_an_address_takes_back_an_account_someone_else_started(client):
+    """Pre-hijacking: someone signs up with Ana's address and never verifies. When Ana signs
+    up, that password stops working, no link sent for it verifies anything, and Ana chooses
+    her own password through the emailed link, which verifies her address."""
+    sign_up(client, email="ana.reformer@example.org", password="Squatter-pass-2026")
+    squatters_link = link_in(mail.outbox[0])
+    cache.clear()  # a minute later (one account email per address per minute)
+
+    sign_up(client, email="ana.reformer@example.org", password="Anas-own-pass-2026")
+
+    assert client.get(squatters_link).status_code == 400
+    assert not User.objects.get().is_active
+    reset = client.post("/accounts/password-reset/", {"email": "ana.reformer@example.org"})
+    assert reset.status_code == 302
+    form_url = client.get(link_in(mail.outbox[-1], RESET_LINK))["Location"]
+    new_password = {"new_password1": "Anas-own-pass-2026", "new_password2": "Anas-own-pass-2026"}
+    assert client.post(form_url, new_password).status_code == 302
+    account = User.objects.get()
+    assert account.is_active
+    assert not account.check_password("Squatter-pass-2026")
+    assert log_in(client, password="Squatter-pass-2026").status_code == 200  # refused
+    assert log_in(client, password="Anas-own-pass-2026")["Location"] == "/accounts/dashboard/"
 
 
 def test_signup_with_an_editors_address_tells_the_editor_how_to_log_in(client, editor):

@@ -95,6 +95,25 @@ def test_ten_simultaneous_passes_of_the_last_quiz_give_no_error_and_one_certific
         assert result["database_options"]["transaction_mode"] == "IMMEDIATE"
 
 
+def test_ten_simultaneous_wrong_attempts_count_as_one_then_the_wait_holds(
+    tmp_path, learner, enrollment, quiz_lesson
+):
+    wrong = {"q0": "0", "q1": "1"}
+    result = run_writers(
+        tmp_path,
+        "quiz",
+        {
+            "user": learner.pk,
+            "enrollment": enrollment.pk,
+            "url": f"{quiz_lesson.url}quiz/{QUIZ_ID}/",
+            "answers": wrong,
+            "count": 10,
+        },
+    )
+    assert result["outcomes"] == [302] * 10, result["outcomes"]
+    assert result["attempts"] == 1  # nine guesses refused: the wait began with the first
+
+
 def test_five_simultaneous_identical_introduction_requests_store_one(tmp_path):
     paraguay = Country.objects.create(iso3="PRY", name="Paraguay", region="Latin America")
     chile = Country.objects.create(iso3="CHL", name="Chile", region="Latin America")
