@@ -9,7 +9,8 @@ Raw values (what importers write into `LessonPage.body`):
 - `peers`: {"theme": "<theme slug>", "goal": "optional free text"}
 - `quiz`: {"title": "…", "pass_mark": 70, "questions": [
       {"text": "…", "kind": "single" | "multiple",
-       "choices": [{"text": "…", "correct": true}, …], "explanation": "…"}, …]}
+       "choices": [{"text": "…", "correct": true, "explanation": "optional"}, …],
+       "explanation": "…"}, …]}
 
 A quiz is identified by its StreamField block id, which Wagtail keeps across
 edits, so attempts stay attached to it when an editor fixes a typo. Questions
@@ -18,6 +19,7 @@ and choices are addressed by their position (0-based) inside the quiz.
 
 from django.core.exceptions import ValidationError
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
@@ -107,6 +109,13 @@ class PeersPanelBlock(blocks.StructBlock):
 class QuizChoiceBlock(blocks.StructBlock):
     text = blocks.CharBlock(max_length=300)
     correct = blocks.BooleanBlock(required=False)
+    explanation = blocks.TextBlock(
+        required=False,
+        help_text=_(
+            "Optional: why this choice is right or wrong. A learner who picks a wrong choice "
+            "reads this before passing; the right answers stay hidden until they pass."
+        ),
+    )
 
     class Meta:
         icon = "tick"
@@ -119,7 +128,12 @@ class QuizQuestionBlock(blocks.StructBlock):
         choices=[("single", "One answer"), ("multiple", "Several answers")], default="single"
     )
     choices = blocks.ListBlock(QuizChoiceBlock(), min_num=2)
-    explanation = blocks.TextBlock(help_text="Shown after an answer: why the right one is right.")
+    explanation = blocks.TextBlock(
+        help_text=_(
+            "Why the right answer is right: shown to learners who answered it right, and "
+            "to everyone once they have passed the quiz."
+        )
+    )
 
     def clean(self, value):
         value = super().clean(value)

@@ -8,12 +8,11 @@ date of the first one), never the person who posted.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from exchange import mail
 from exchange.rate_limit import RateLimit, client_address, too_many_requests
 from learning.accounts.forms import owner_of
 from learning.forms import FellowshipApplicationForm
@@ -55,12 +54,46 @@ def apply(request, fellowship):
         return _rate_limited(request, fellowship, per_email)
 
     application, created = submit_application(form, owner_of(request, form.cleaned_data["email"]))
+    remember_application_sent(request, fellowship)
     send_application_email(application, "received" if created else "again")
     messages.success(
         request,
         RECEIVED_MESSAGE.format(name=form.cleaned_data["name"], email=form.cleaned_data["email"]),
     )
     return redirect(fellowship.url)
+
+
+# The fellowships this browser sent an application to: the page then confirms it instead of
+# showing an empty form. Whatever the address (new or repeated), so it tells nothing about
+# who applied before.
+SENT_SESSION_KEY = "fellowship_applications_sent"
+
+
+def remember_application_sent(request, fellowship) -> None:
+    sent = set(request.session.get(SENT_SESSION_KEY, []))
+    request.session[SENT_SESSION_KEY] = sorted(sent | {fellowship.pk})
+
+
+def application_context(request, fellowship) -> dict:
+    """What the page's "Apply" box shows: the signed-in person's application and its status,
+    or a confirmation that this browser sent one, or the form (prefilled when signed in).
+
+    `?another=1` shows the form again after a confirmation, for a shared computer.
+    """
+    user = request.user
+    application = None
+    initial = {}
+    if user.is_authenticated:
+        application = (
+            FellowshipApplication.objects.for_user(user).filter(fellowship=fellowship).first()
+        )
+        initial = {"name": user.get_full_name().strip(), "email": user.email}
+    sent = fellowship.pk in request.session.get(SENT_SESSION_KEY, [])
+    return {
+        "application": application,
+        "application_sent": sent and not request.GET.get("another"),
+        "form": FellowshipApplicationForm(fellowship=fellowship, initial=initial),
+    }
 
 
 def _rate_limited(request, fellowship, decision):
@@ -107,6 +140,4 @@ def send_application_email(application, kind: str) -> None:
         "site_name": "Reform Exchange",
         "ApplicationStatus": ApplicationStatus,
     }
-    subject = render_to_string("learning/emails/application_subject.txt", context)
-    body = render_to_string("learning/emails/application_body.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [application.email])
+    mail.send_templated("learning/emails/application", context, [application.email])

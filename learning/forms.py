@@ -5,6 +5,7 @@ from django import forms
 from django.core.paginator import Paginator
 
 from casestudies.models import Country, Theme
+from exchange.reference_names import countries_in_reader_order, themes_in_reader_order
 from learning.models import (
     CourseLevel,
     FellowshipApplication,
@@ -24,10 +25,9 @@ class CourseFilterForm(forms.Form):
     def __init__(self, data=None, *, courses):
         super().__init__(data or None)
         # Only themes some live course has: a filter that can only return nothing is noise.
-        themes = (
+        themes = themes_in_reader_order(
             Theme.objects.filter(courses__in=courses.values("pk"))
             .distinct()
-            .order_by("name")
             .values_list("slug", "name")
         )
         self.fields["theme"].choices = [("", "Any theme"), *themes]
@@ -64,17 +64,14 @@ class FellowshipFilterForm(forms.Form):
         super().__init__(data or None)
         # Only values some live fellowship has: a filter that can only return nothing is noise.
         pks = fellowships.values("pk")
-        themes = (
-            Theme.objects.filter(fellowships__in=pks)
-            .distinct()
-            .order_by("name")
-            .values_list("slug", "name")
+        themes = themes_in_reader_order(
+            Theme.objects.filter(fellowships__in=pks).distinct().values_list("slug", "name")
         )
-        countries = Country.objects.filter(hosted_fellowships__in=pks).distinct().order_by("name")
+        countries = Country.objects.filter(hosted_fellowships__in=pks).distinct()
         self.fields["theme"].choices = [("", "Any theme"), *themes]
         self.fields["country"].choices = [
             ("", "Any country"),
-            *countries.values_list("iso3", "name"),
+            *countries_in_reader_order(countries.values_list("iso3", "name")),
         ]
         regions = sorted(set(countries.values_list("region", flat=True)) - {""})
         self.fields["region"].choices = [("", "Any region"), *((r, r) for r in regions)]

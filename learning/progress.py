@@ -9,7 +9,11 @@ the progress models, so the rules live in one place:
 - a quiz answer is right only when exactly the right choices are picked (a
   partly right answer to a several-answer question is wrong);
 - a course is complete when every live lesson is done and every quiz in them is
-  passed; the certificate is issued once, the first time that is true.
+  passed; the certificate is issued once, the first time that is true;
+- after a failed attempt a learner waits `QUIZ_RETAKE_WAIT_MINUTES` before the next
+  one, and until they pass a quiz they see which of their answers are wrong and why,
+  never which ones are right: a certificate is earned by reading the lesson, not by
+  trying every choice in turn.
 
 Bad input (a lesson of another course, a quiz that is not in the lesson, answers
 that are not in the quiz) raises a `ProgressError` with a message a learner can
@@ -21,13 +25,17 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from functools import reduce
 from operator import or_
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from learning.models import (
     Certificate,
@@ -68,6 +76,24 @@ class InvalidAnswers(ProgressError):
     """Answers that the quiz's own form could not have sent: nothing is recorded."""
 
 
+class RetakeTooSoon(ProgressError):
+    """A new attempt before the wait after a failed one is over: nothing is recorded."""
+
+    def __init__(self, opens_at: datetime, now: datetime):
+        self.opens_at = opens_at
+        minutes = minutes_until(opens_at, now)
+        super().__init__(
+            ngettext(
+                "You can try this quiz again in %(minutes)d minute. Meanwhile, re-read the "
+                "lesson: the feedback says which answers were not right.",
+                "You can try this quiz again in %(minutes)d minutes. Meanwhile, re-read the "
+                "lesson: the feedback says which answers were not right.",
+                minutes,
+            )
+            % {"minutes": minutes}
+        )
+
+
 # --- Results --------------------------------------------------------------------------
 
 
@@ -87,7 +113,8 @@ class CourseProgress:
 class ChoiceFeedback:
     text: str
     selected: bool
-    correct: bool
+    correct: bool | None  # None: hidden from a learner who has not passed yet
+    explanation: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,10 +137,39 @@ class QuizResult:
     pass_mark: int
     questions: list[QuestionResult]
     attempt: QuizAttempt | None = None
+    answers_shown: bool = True
 
     @property
     def correct_count(self) -> int:
         return sum(1 for question in self.questions if question.correct)
+
+    def for_learner(self, *, has_passed: bool) -> QuizResult:
+        """What the learner may see: everything once they have passed the quiz (in any
+        attempt); before that, only whether each answer is right and why a wrong pick is
+        wrong, never which choices are right, nor the explanation of a question they got
+        wrong (it says why the right answer is right)."""
+        if has_passed:
+            return self
+        return replace(
+            self,
+            answers_shown=False,
+            questions=[_without_answers(question) for question in self.questions],
+        )
+
+
+def _without_answers(question: QuestionResult) -> QuestionResult:
+    choices = [
+        # A picked wrong choice keeps its flag and says why it is wrong: that is the
+        # learner's own answer. Any other flag or explanation would point at the right one.
+        choice
+        if choice.selected and choice.correct is False
+        else replace(choice, correct=None, explanation="")
+        for choice in question.choices
+    ]
+    # A question answered right keeps its explanation: it tells nothing they do not know.
+    return replace(
+        question, choices=choices, explanation=question.explanation if question.correct else ""
+    )
 
 
 @dataclass(frozen=True)
@@ -304,6 +360,83 @@ def maybe_complete(enrollment: Enrollment) -> Certificate | None:
     return certificate
 
 
+# --- Certificates ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LessonDone:
+    title: str
+    completed_at: datetime
+
+
+@dataclass(frozen=True)
+class QuizPassed:
+    lesson_title: str
+    title: str
+    passed_at: datetime
+    score: int
+
+
+@dataclass(frozen=True)
+class CertificateFacts:
+    """What a certificate states: its page and its PDF both render from this."""
+
+    certificate: Certificate
+    lessons: list[LessonDone]
+    quizzes: list[QuizPassed]
+
+    @property
+    def learner_name(self) -> str:
+        return self.certificate.learner_name
+
+    @property
+    def course_title(self) -> str:
+        return self.certificate.course_title
+
+    @property
+    def issued_at(self) -> datetime:
+        return self.certificate.issued_at
+
+
+def certificate_facts(certificate: Certificate) -> CertificateFacts:
+    """Each lesson done and each quiz passed, with its date, in course order (two queries).
+
+    Only what was true when the certificate was issued: later activity in an edited course
+    does not change it. The first passing attempt of each quiz is the one stated.
+    """
+    issued_at = certificate.issued_at
+    done = (
+        LessonProgress.objects.filter(
+            enrollment_id=certificate.enrollment_id, completed_at__lte=issued_at
+        )
+        .select_related("lesson")
+        .order_by("lesson__path")
+    )
+    lessons = [LessonDone(title=row.lesson.title, completed_at=row.completed_at) for row in done]
+    first_passes = {}
+    for attempt in (
+        QuizAttempt.objects.filter(
+            enrollment_id=certificate.enrollment_id, passed=True, created_at__lte=issued_at
+        )
+        .select_related("lesson")
+        .order_by("lesson__path", "created_at", "pk")
+    ):
+        first_passes.setdefault((attempt.lesson_id, attempt.quiz_id), attempt)
+    quizzes = []
+    for attempt in first_passes.values():
+        quiz_titles = {block_id: quiz["title"] for block_id, quiz in attempt.lesson.quizzes()}
+        quizzes.append(
+            QuizPassed(
+                lesson_title=attempt.lesson.title,
+                # A quiz removed from its lesson since is still a quiz that was passed.
+                title=quiz_titles.get(attempt.quiz_id, _("Quiz")),
+                passed_at=attempt.created_at,
+                score=attempt.score,
+            )
+        )
+    return CertificateFacts(certificate=certificate, lessons=lessons, quizzes=quizzes)
+
+
 # --- Quizzes --------------------------------------------------------------------------
 
 
@@ -354,7 +487,13 @@ def score_quiz(quiz_id: str, quiz, answers: dict[str, list[int]]) -> QuizResult:
                 answered=bool(picked),
                 explanation=question["explanation"],
                 choices=[
-                    ChoiceFeedback(text=choice["text"], selected=i in picked, correct=i in right)
+                    ChoiceFeedback(
+                        text=choice["text"],
+                        selected=i in picked,
+                        correct=i in right,
+                        # Quizzes written before choices had explanations have no such key.
+                        explanation=choice.get("explanation") or "",
+                    )
                     for i, choice in enumerate(question["choices"])
                 ],
             )
@@ -378,24 +517,58 @@ def find_quiz(lesson: LessonPage, quiz_id: str):
     raise QuizNotFound(quiz_id)
 
 
+def retake_wait() -> timedelta:
+    return timedelta(minutes=settings.QUIZ_RETAKE_WAIT_MINUTES)
+
+
+def retake_opens_at(attempts) -> datetime | None:
+    """When the learner may try a quiz again, given their attempts at it (any order).
+
+    None when they may try now or never tried: a wait follows a failed attempt only, and
+    none once they have passed (they have seen the answers then).
+    """
+    attempts = list(attempts)
+    if not attempts or any(attempt.passed for attempt in attempts):
+        return None
+    opens_at = max(attempt.created_at for attempt in attempts) + retake_wait()
+    return opens_at if opens_at > timezone.now() else None
+
+
+def minutes_until(moment: datetime, now: datetime) -> int:
+    """Whole minutes, rounded up: "in 0 minutes" would be untrue while seconds remain."""
+    return max(1, math.ceil((moment - now).total_seconds() / 60))
+
+
 def submit_quiz(
     enrollment: Enrollment, lesson: LessonPage, quiz_id: str, answers: dict[str, list[int]]
 ) -> QuizResult:
-    """Record an attempt and return per-question feedback; every attempt is kept."""
+    """Record an attempt and return per-question feedback; every attempt is kept.
+
+    Refused with `RetakeTooSoon` while the wait after a failed attempt runs.
+    """
     _check_lesson(enrollment, lesson)
     quiz = find_quiz(lesson, quiz_id)
     clean = _validated(quiz, answers)
     result = score_quiz(quiz_id, quiz, clean)
-    attempt = QuizAttempt.objects.create(
-        enrollment=enrollment,
-        lesson=lesson,
-        quiz_id=quiz_id,
-        answers=clean,
-        score=result.score,
-        passed=result.passed,
-    )
+    with transaction.atomic():
+        # Lock the enrolment: two posts at once must not both slip through the wait.
+        Enrollment.objects.select_for_update().filter(pk=enrollment.pk).first()
+        earlier = QuizAttempt.objects.filter(
+            enrollment=enrollment, lesson=lesson, quiz_id=quiz_id
+        ).only("created_at", "passed")
+        opens_at = retake_opens_at(earlier)
+        if opens_at is not None:
+            raise RetakeTooSoon(opens_at, timezone.now())
+        attempt = QuizAttempt.objects.create(
+            enrollment=enrollment,
+            lesson=lesson,
+            quiz_id=quiz_id,
+            answers=clean,
+            score=result.score,
+            passed=result.passed,
+        )
     maybe_complete(enrollment)
-    return QuizResult(**{**result.__dict__, "attempt": attempt})
+    return replace(result, attempt=attempt)
 
 
 def result_of(attempt: QuizAttempt, quiz) -> QuizResult:
@@ -404,8 +577,7 @@ def result_of(attempt: QuizAttempt, quiz) -> QuizResult:
         answers = _validated(quiz, attempt.answers)
     except InvalidAnswers:  # the editor removed a question or choice since
         answers = {}
-    result = score_quiz(attempt.quiz_id, quiz, answers)
-    return QuizResult(**{**result.__dict__, "attempt": attempt})
+    return replace(score_quiz(attempt.quiz_id, quiz, answers), attempt=attempt)
 
 
 # --- Dashboard ------------------------------------------------------------------------

@@ -7,6 +7,12 @@ app_name = "learning"
 urlpatterns = [
     path("certificates/<str:code>/", views.certificate, name="certificate"),
     path(
+        "certificates/<str:code>/pdf/",
+        views.certificate,
+        {"as_pdf": True},
+        name="certificate_pdf",
+    ),
+    path(
         "introductions/request/",
         introduction_views.request_introduction,
         name="request_introduction",

@@ -6,10 +6,14 @@ message, so a reload never submits twice. A learner only ever sees and changes
 their own enrolment: every lookup is by `request.user`.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from learning import progress
 from learning.models import Certificate, CoursePage, Enrollment, QuizAttempt
@@ -31,9 +35,11 @@ def _enrollment(user, course):
 def course_context(request, course: CoursePage) -> dict:
     outline = progress.course_outline(course)
     lessons = [lesson for _, module_lessons in outline for lesson in module_lessons]
-    # The page links to each prerequisite and theme by its title or name: nothing else read.
+    # The page links to each prerequisite (with its length) and theme: nothing else read.
     prerequisites = list(
-        course.prerequisites.filter(live=True).order_by("title").only("title", "url_path")
+        course.prerequisites.filter(live=True)
+        .order_by("title")
+        .only("title", "url_path", "duration_hours")
     )
     context = {
         "outline": outline,
@@ -96,13 +102,20 @@ def lesson_context(request, lesson) -> dict:
         quiz = None
         if child.block_type == "quiz":
             attempts = attempts_by_quiz.get(child.id, [])
+            passed = any(a.passed for a in attempts)
+            last = progress.result_of(attempts[0], child.value) if attempts else None
+            opens_at = progress.retake_opens_at(attempts)
             quiz = {
                 "id": child.id,
                 "value": child.value,
                 "attempts": len(attempts),
-                "last": progress.result_of(attempts[0], child.value) if attempts else None,
+                # The right answers only once the learner has passed (in any attempt).
+                "last": last.for_learner(has_passed=passed) if last else None,
                 "best": max((a.score for a in attempts), default=None),
-                "passed": any(a.passed for a in attempts),
+                "passed": passed,
+                "retake_in_minutes": (
+                    progress.minutes_until(opens_at, timezone.now()) if opens_at else None
+                ),
             }
         items.append({"block": child, "quiz": quiz})
     context.update(
@@ -111,6 +124,7 @@ def lesson_context(request, lesson) -> dict:
         is_done=bool(course_progress and lesson.pk in course_progress.completed_lesson_ids),
         certificate=progress.certificate_of(enrollment) if enrollment else None,
         body_items=items,
+        retake_wait_minutes=settings.QUIZ_RETAKE_WAIT_MINUTES,
     )
     return context
 
@@ -156,8 +170,12 @@ def _completion_message(request, enrollment, was_complete):
         certificate = progress.certificate_of(Enrollment.objects.get(pk=enrollment.pk))
         messages.success(
             request,
-            "You have completed the course. Your certificate is ready: "
-            f"{request.build_absolute_uri(certificate.get_absolute_url())}",
+            format_html(
+                '{} <a href="{}">{}</a>',
+                _("You have completed the course. Your certificate is ready:"),
+                certificate.get_absolute_url(),
+                _("view and print your certificate"),
+            ),
         )
 
 
@@ -225,6 +243,9 @@ def submit_quiz(request, lesson, quiz_id):
     except _Unreadable:
         messages.error(request, "These answers could not be read. Nothing was recorded.")
         return redirect(anchor)
+    except progress.RetakeTooSoon as error:
+        messages.error(request, _("%(reason)s Nothing was recorded.") % {"reason": error})
+        return redirect(anchor)
     except progress.ProgressError as error:
         messages.error(request, f"{error} Nothing was recorded.")
         return redirect(lesson.url)
@@ -238,7 +259,7 @@ def submit_quiz(request, lesson, quiz_id):
     return redirect(anchor)
 
 
-def certificate(request, code):
+def certificate(request, code, as_pdf=False):
     canonical = code.upper().replace("-", "").replace(" ", "")
     found = (
         Certificate.objects.select_related("enrollment__course").filter(code=canonical).first()
@@ -250,16 +271,25 @@ def certificate(request, code):
             request, "learning/certificate_not_found.html", {"code": code[:40]}, status=404
         )
     if canonical != code:
+        if as_pdf:
+            return redirect("learning:certificate_pdf", code=found.code)
         return redirect(found.get_absolute_url())
-    course = found.enrollment.course
-    return render(
-        request,
-        "learning/certificate.html",
-        {
-            "certificate": found,
-            "course": course if course.live else None,
-            "is_owner": request.user.is_authenticated
-            and found.enrollment.user_id == request.user.pk,
-            "verification_url": request.build_absolute_uri(found.get_absolute_url()),
-        },
-    )
+    if as_pdf:  # the same facts as the page, from the same context
+        from learning.certificate_pdf import certificate_pdf_response
+
+        return certificate_pdf_response(certificate_context(request, found))
+    return render(request, "learning/certificate.html", certificate_context(request, found))
+
+
+def certificate_context(request, certificate: Certificate) -> dict:
+    """Everything a certificate shows, for its page and for any other rendering of it (a
+    PDF): `facts` lists each lesson done and each quiz passed, with dates."""
+    course = certificate.enrollment.course
+    return {
+        "certificate": certificate,
+        "facts": progress.certificate_facts(certificate),
+        "course": course if course.live else None,
+        "is_owner": request.user.is_authenticated
+        and certificate.enrollment.user_id == request.user.pk,
+        "verification_url": request.build_absolute_uri(certificate.get_absolute_url()),
+    }

@@ -199,6 +199,13 @@ def register_peer_introduction_viewset():
     return peer_introduction_viewset
 
 
+@hooks.register("construct_homepage_panels")
+def add_waiting_introductions_panel(request, panels):
+    # Brokers, and superusers (who have every permission): requests hold personal data.
+    if request.user.has_perm(introduction_admin.VIEW_PERMISSION):
+        panels.append(introduction_admin.WaitingIntroductionsPanel(request.user))
+
+
 @hooks.register("register_admin_urls")
 def register_introduction_ratings_urls():
     # Wagtail wraps these in its admin-access check; the views check the ratings permission.

@@ -224,10 +224,11 @@ class FellowshipPage(RoutablePageMixin, Page):
         return response
 
     def get_context(self, request, *args, **kwargs):
-        from learning.forms import FellowshipApplicationForm
+        from learning.fellowship_views import application_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.setdefault("form", FellowshipApplicationForm(fellowship=self))
+        # A form posted with errors comes in as a context override, replacing this one.
+        context.update(application_context(request, self))
         return context
 
     @path("apply/")

@@ -19,6 +19,9 @@ from wagtail.search import index
 
 from learning.blocks import LessonBodyBlock
 
+# How the sample courses' summaries open (learning/sample_content/*.yaml).
+SAMPLE_SUMMARY_OPENING = "Sample content written by the Reform Exchange team."
+
 
 class CourseLevel(models.TextChoices):
     INTRODUCTORY = "introductory", "Introductory"
@@ -168,6 +171,15 @@ class CoursePage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = "course"
+
+    @property
+    def lead_summary(self) -> str:
+        """The summary without its opening "Sample content…" sentence, for the course page,
+        where the sample notice above already says it. The summary keeps the sentence for
+        the places that show it alone (search results, cards, the API)."""
+        if self.is_sample and self.summary.startswith(SAMPLE_SUMMARY_OPENING):
+            return self.summary[len(SAMPLE_SUMMARY_OPENING) :].strip()
+        return self.summary
 
     @path("enrol/")
     def enrol(self, request):

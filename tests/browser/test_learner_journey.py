@@ -12,6 +12,7 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import screenshot
+from tests.learning.conftest import wait_out_retake
 
 pytestmark = [
     pytest.mark.browser,
@@ -140,8 +141,14 @@ def test_learner_signs_up_completes_a_course_and_anyone_can_verify_the_certifica
                 result = page.locator(f"#quiz-{quiz_id} .quiz-result")
                 expect(result).to_contain_text("not passed yet")
                 expect(result.locator(".feedback__explanation").first).not_to_be_empty()
+                expect(result).not_to_contain_text("(correct answer)")  # not before passing
+                expect(page.locator(f"#quiz-{quiz_id} .quiz__wait")).to_contain_text(
+                    "You can try this quiz again in"
+                )
                 screenshot(page, artifacts_dir, "learner-quiz-feedback.png")
                 failed_once = True
+                wait_out_retake()  # as if the learner came back after re-reading the lesson
+                page.reload()
             answer(page, quiz_id, key[quiz_id])
             expect(page.locator(f"#quiz-{quiz_id} .quiz-result h3")).to_have_text(
                 re.compile(r"Your last attempt: 100% — passed$")

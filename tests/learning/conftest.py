@@ -1,6 +1,7 @@
 """Shared learning fixtures: a small course with a quiz, learners, an enrolment."""
 
 import pytest
+from django.test import Client
 
 from learning.factories import (
     CoursePageFactory,
@@ -14,6 +15,24 @@ from learning.factories import (
 from learning.models import CourseIndexPage, Enrollment, LessonPage
 
 QUIZ_ID = "quiz-0001"
+
+
+@pytest.fixture(autouse=True)
+def each_request_commits(monkeypatch, django_capture_on_commit_callbacks):
+    """Run what a request leaves for "on commit" (emails, index updates) when it ends.
+
+    The site's requests are not wrapped in a transaction, so in production their writes
+    commit as they go and their on-commit work (exchange.mail) runs before the response.
+    A test runs inside a transaction that never commits; without this, no email a request
+    sends would ever reach the outbox. tests/exchange/test_mail.py shows the real order.
+    """
+    request = Client.request
+
+    def request_then_commit(self, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return request(self, **kwargs)
+
+    monkeypatch.setattr(Client, "request", request_then_commit)
 
 
 def quiz_questions():
@@ -94,3 +113,16 @@ def enrollment(learner, course):
 
 
 RIGHT_ANSWERS = {"0": [1], "1": [0, 2]}
+
+
+def wait_out_retake():
+    """Age every quiz attempt past the wait before a retake, as if the learner came back later."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.db.models import F
+
+    from learning.models import QuizAttempt
+
+    wait = timedelta(minutes=settings.QUIZ_RETAKE_WAIT_MINUTES)
+    QuizAttempt.objects.update(created_at=F("created_at") - wait)

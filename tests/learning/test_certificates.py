@@ -1,11 +1,14 @@
 """Certificates: a public, printable page with a unique code that anyone can verify."""
 
+from datetime import UTC, datetime
+
 import pytest
 from bs4 import BeautifulSoup
 from django.test import Client
 
 from learning import progress
-from learning.models import Certificate
+from learning.factories import LessonPageFactory
+from learning.models import Certificate, LessonProgress, QuizAttempt
 from tests.learning.conftest import QUIZ_ID, RIGHT_ANSWERS
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +106,72 @@ def test_certificate_of_an_unpublished_course_is_still_genuine(client, certifica
     html = soup(client.get(certificate.get_absolute_url()))
     assert "Genuine certificate" in html.get_text()
     assert not html.select(".certificate__course a")
+
+
+# --- What the certificate states ----------------------------------------------------------
+
+
+def test_certificate_lists_each_lesson_done_and_each_quiz_passed_with_dates(
+    client, enrollment, lessons, quiz_lesson, certificate
+):
+    LessonProgress.objects.filter(lesson=lessons[0]).update(
+        completed_at=datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    )
+    QuizAttempt.objects.filter(passed=True).update(
+        created_at=datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
+    )
+    html = soup(client.get(certificate.get_absolute_url()))
+    lessons_done = [li.get_text(" ", strip=True) for li in html.select(".certificate__lessons li")]
+    assert lessons_done[0] == "Specificity and ambition done on 2 March 2026"
+    assert [line.split(" done on ")[0] for line in lessons_done] == [
+        "Specificity and ambition",
+        "Completion",
+        "Reading an IRM report",
+    ]
+    (quiz,) = [li.get_text(" ", strip=True) for li in html.select(".certificate__quizzes li")]
+    assert quiz == (
+        "Reading an IRM report: Check your understanding passed on 9 March 2026 with 100%"
+    )
+    assert html.select_one(".certificate__lessons time")["datetime"] == "2026-03-02"
+    assert "every lesson" not in html.get_text()  # no claim beyond the record
+
+
+def test_certificate_facts_state_the_first_pass_and_nothing_after_issue(
+    enrollment, lessons, quiz_lesson, certificate, course
+):
+    later = LessonPageFactory(parent=course.get_children().first(), title="Added later")
+    progress.complete_lesson(enrollment, later)
+    progress.submit_quiz(enrollment, quiz_lesson, QUIZ_ID, RIGHT_ANSWERS)
+    facts = progress.certificate_facts(certificate)
+    assert "Added later" not in [lesson.title for lesson in facts.lessons]
+    assert len(facts.lessons) == 3
+    (quiz,) = facts.quizzes
+    assert quiz.passed_at <= certificate.issued_at
+    assert (facts.learner_name, facts.course_title) == ("Amina Okafor", course.title)
+
+
+def test_certificate_page_reads_its_facts_in_few_queries(
+    client, certificate, django_assert_max_num_queries
+):
+    url = certificate.get_absolute_url()
+    client.get(url)  # warm Wagtail's site root cache, which a real server keeps
+    with django_assert_max_num_queries(10):
+        assert client.get(url).status_code == 200
+
+
+def test_completion_message_links_to_the_certificate_in_words(
+    learner_client, enrollment, lessons, quiz_lesson
+):
+    for lesson in lessons:
+        learner_client.post(lesson.url + "complete/")
+    response = learner_client.post(
+        f"{quiz_lesson.url}quiz/{QUIZ_ID}/", {"q0": "1", "q1": ["0", "2"]}, follow=True
+    )
+    (notice,) = [
+        p for p in soup(response).select("main .notice[role=status]") if "certificate" in p.text
+    ]
+    link = notice.find("a")
+    certificate = Certificate.objects.get()
+    assert link["href"] == certificate.get_absolute_url()
+    assert link.get_text() == "view and print your certificate"
+    assert "http" not in notice.get_text()

@@ -161,9 +161,46 @@ def test_course_page_shows_outline_facts_and_prerequisites(client, course, cours
         "Completion",
         "Reading an IRM report",
     ]
-    assert "Open government basics" in html.select_one("#prerequisites-heading").parent.get_text()
+    assert html.select_one(".facts__prerequisites a").get_text() == "Open government basics"
     assert html.select_one("#outcomes-heading")
-    assert "Completed by" in html.select_one(".facts").get_text()
+    assert "Completed by" not in html.select_one(".facts").get_text()  # nobody yet: not said
+
+
+def test_anonymous_visitor_is_told_the_prerequisites_with_links_and_hours(
+    client, course, course_index
+):
+    basics = make_course(course_index, title="Open government basics", duration_hours=3)
+    course.prerequisites.set([basics])
+    course.save_revision().publish()
+    html = soup(client.get(course.url))
+    prerequisite = html.select_one(".facts__prerequisites")
+    assert prerequisite.dt.get_text() == "Complete first"
+    assert prerequisite.a["href"] == basics.url
+    assert "(about 3 hours)" in prerequisite.get_text()
+    assert "“Complete first”" in html.select_one(".enrol-box .prerequisites-notice").get_text()
+
+
+def test_course_without_prerequisites_says_nothing_about_them(client, course):
+    html = soup(client.get(course.url))
+    assert not html.select(".facts__prerequisites, .prerequisites-notice")
+
+
+def test_completions_are_counted_once_someone_completed(client, course, learner):
+    Enrollment.objects.create(user=learner, course=course, completed_at="2026-01-05T10:00Z")
+    facts = soup(client.get(course.url)).select_one(".facts").get_text(" ", strip=True)
+    assert "Completed by 1 learner" in facts
+
+
+def test_sample_course_says_sample_once(client, course_index):
+    sample = make_course(
+        course_index,
+        title="A sample course",
+        is_sample=True,
+        summary="Sample content written by the Reform Exchange team. Learn to read IRM reports.",
+    )
+    html = soup(client.get(sample.url))
+    assert html.select_one(".lead").get_text() == "Learn to read IRM reports."
+    assert html.select_one("main").get_text().count("Sample content") == 1
 
 
 def test_anonymous_visitor_is_asked_to_log_in_to_enrol(client, course):
@@ -485,3 +522,17 @@ def test_learner_cannot_open_the_admin(learner_client):
     assert not UserFactory._meta.model.objects.get(username="amina").has_perm(
         "wagtailadmin.access_admin"
     )
+
+
+def test_find_peers_button_of_a_lesson_opens_the_peers_form_not_an_error(client, course):
+    theme = ThemeFactory(slug="beneficial-ownership", name="Beneficial ownership")
+    lesson = LessonPageFactory(
+        parent=course.get_children().first(),
+        body=[{"type": "peers", "value": {"theme": theme.slug, "goal": "public register"}}],
+    )
+    link = soup(client.get(lesson.url)).select_one(".peers-panel a")["href"]
+    response = client.get(link)
+    assert response.status_code == 200
+    form = soup(response).select_one("main form")
+    assert form.select_one("select[name=country]")  # it asks for the country it lacks
+    assert form.select_one("[name=q]")["value"] == "public register"  # and keeps the goal

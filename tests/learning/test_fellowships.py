@@ -680,3 +680,89 @@ def test_an_editor_sets_the_deadline_time_zone_in_the_admin(client, fellowship, 
 
     assert 'name="deadline_time_zone"' in html
     assert '<option value="America/Santiago">America/Santiago</option>' in html
+
+
+# The apply box: prefilled when signed in, the application's status after applying ----------
+
+
+def apply_box(response):
+    return BeautifulSoup(response.content, "html.parser").select_one(".apply-box")
+
+
+@pytest.fixture
+def amina(django_user_model):
+    return django_user_model.objects.create_user(
+        "amina@example.org", "amina@example.org", "pw-a-1", first_name="Amina", last_name="Okafor"
+    )
+
+
+def test_signed_in_person_finds_the_form_prefilled_with_name_and_email(client, fellowship, amina):
+    client.force_login(amina)
+    box = apply_box(client.get(fellowship.url))
+    assert box.select_one("input[name=name]")["value"] == "Amina Okafor"
+    assert box.select_one("input[name=email]")["value"] == "amina@example.org"
+
+
+def test_signed_in_applicant_sees_their_application_status_instead_of_the_form(
+    client, fellowship, amina
+):
+    client.force_login(amina)
+    response = client.post(apply_url(fellowship), application_data(), follow=True)
+    box = apply_box(response)
+    assert box.h2.get_text() == "Your application"
+    assert not box.select("form")
+    assert box.select_one(".application__status").get_text() == "Received"
+    FellowshipApplication.objects.update(status=ApplicationStatus.SHORTLISTED)
+    box = apply_box(client.get(fellowship.url))
+    assert box.select_one(".application__status").get_text() == "Shortlisted"
+    assert "You are on the shortlist" in box.get_text()
+
+
+def test_an_application_made_signed_out_with_my_address_shows_when_i_sign_in(
+    client, fellowship, amina
+):
+    make_application(fellowship, email="amina@example.org")
+    client.force_login(amina)
+    assert apply_box(client.get(fellowship.url)).h2.get_text() == "Your application"
+
+
+def test_someone_elses_application_is_never_shown(client, fellowship, amina):
+    make_application(fellowship, email="tomas@example.org", name="Tomás Rivera")
+    client.force_login(amina)
+    box = apply_box(client.get(fellowship.url))
+    assert box.h2.get_text() == "Apply"
+    assert "Tomás" not in box.get_text()
+
+
+def test_anonymous_applicant_sees_a_confirmation_not_an_empty_form(client, fellowship):
+    response = client.post(apply_url(fellowship), application_data(), follow=True)
+    box = apply_box(response)
+    assert box.h2.get_text() == "Application sent"
+    assert not box.select("form")
+    assert "Amina" not in box.get_text()  # the browser is told nothing about the application
+    another = box.find("a", string=lambda text: text and "Send another application" in text)
+    box = apply_box(client.get(fellowship.url + another["href"]))
+    assert box.select_one("form input[name=email]")
+
+
+def test_confirmation_is_the_same_for_a_repeated_address(client, fellowship):
+    make_application(fellowship, email="amina@example.org")
+    response = client.post(apply_url(fellowship), application_data(), follow=True)
+    assert apply_box(response).h2.get_text() == "Application sent"
+
+
+def test_a_form_with_errors_is_shown_with_them_even_after_a_confirmation(client, fellowship):
+    client.post(apply_url(fellowship), application_data())
+    response = client.post(apply_url(fellowship), application_data(email="not an address"))
+    assert response.status_code == 400
+    assert apply_box(response).select_one("form input[name=email]")
+
+
+def test_status_of_an_application_to_a_sample_fellowship_says_it_is_not_reviewed(
+    client, fellowship, amina
+):
+    FellowshipPage.objects.filter(pk=fellowship.pk).update(is_sample=True)
+    make_application(fellowship, email="amina@example.org")
+    client.force_login(amina)
+    box = apply_box(client.get(fellowship.url))
+    assert "not reviewed" in box.select_one(".application-status__meaning").get_text()
