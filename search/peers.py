@@ -137,6 +137,7 @@ def retrieve(goal: str, parsed, areas) -> SearchResults:
             text=goal,
             words=parsed.words,
             groups=parsed.groups,
+            languages=parsed.languages,
             types=EVIDENCE_TYPES,
             page_size=RETRIEVE,
             facets=False,

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from django.apps import apps
+from django.conf import settings
 from django.db import models
 
 from search import documents
@@ -69,7 +70,9 @@ class SearchableType:
         """Everything of this type that is searchable, ready for `build`."""
         queryset = self.model_class.objects.all()
         if self.pages:
-            queryset = queryset.live().public()
+            # One document per page: its translations (other locales) are not indexed yet,
+            # or every hit would come three times (exchange.localized_serving serves them).
+            queryset = queryset.live().public().filter(locale__language_code=settings.LANGUAGE_CODE)
         return queryset.select_related(*self.select).prefetch_related(*self.prefetch)
 
     def doc_id(self, instance) -> str:

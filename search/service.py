@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from django.utils.translation import gettext
+
 from search import thesaurus
 from search.backends import get_search_backend
 from search.backends.base import MAX_PAGE_SIZE, MAX_QUERY_LENGTH, SearchQuery, SearchResults
@@ -45,6 +47,7 @@ def build_query(text: str = "", **filters) -> tuple[SearchQuery, thesaurus.Parse
         text=searchable(text, parsed),
         words=parsed.words,
         groups=parsed.groups,
+        languages=parsed.languages,
         page=page,
         page_size=page_size,
         **{key: tuple(value) for key, value in filters.items() if key != "facets"},
@@ -56,14 +59,33 @@ def build_query(text: str = "", **filters) -> tuple[SearchQuery, thesaurus.Parse
 def searchable(text: str, parsed: thesaurus.ParsedQuery) -> str:
     """The text for the backend: none when it has no words worth searching ("how do I").
 
-    A backend given text without parsed words searches it as plain words, stopwords
-    included; the thesaurus already dropped those, so both backends browse instead.
+    A backend given text without parsed words searches it as plain words, stop words
+    included; the service never sends it such text: text of function words only finds
+    nothing (`only_function_words`), and is not sent at all.
     """
     return "" if parsed.is_empty else text
 
 
+def only_function_words(text: str, parsed: thesaurus.ParsedQuery) -> bool:
+    """Words were typed, but only words every document has ("the", "a", "de", "AND")."""
+    return parsed.is_empty and bool(thesaurus.words(text))
+
+
+def nothing_found(notice: str = "") -> SearchResults:
+    return SearchResults(
+        total=0, hits=[], facets={}, backend=get_search_backend().name, notice=notice
+    )
+
+
 def search(text: str = "", **filters) -> SearchOutcome:
     query, parsed = build_query(text, **filters)
+    if only_function_words(text, parsed):
+        # Browsing would list every document as if each matched; nothing does.
+        notice = gettext(
+            "Your search has only common words (such as “the”, “de” or “la”), which "
+            "every document contains. Add a word that says what you are looking for."
+        )
+        return SearchOutcome(query, parsed, nothing_found(notice))
     return SearchOutcome(query, parsed, get_search_backend().search(query))
 
 
@@ -71,10 +93,13 @@ def search_query(query: SearchQuery) -> SearchResults:
     """Run a prepared query (with words/groups already parsed)."""
     if not query.words and not query.groups and query.text:
         parsed = thesaurus.parse(query.text)
+        if only_function_words(query.text, parsed):
+            return nothing_found()
         query = replace(
             query,
             text=searchable(query.text, parsed),
             words=parsed.words,
             groups=parsed.groups,
+            languages=parsed.languages,
         )
     return get_search_backend().search(query)

@@ -18,14 +18,14 @@ Reformers also type in French and Spanish, with or without accents: phrases
 are matched on folded words (`fold`: "información" = "informacion", French
 elided articles dropped: "l'accès" = "accès"), and French, Spanish and
 Portuguese function words are dropped as English ones are. The groups keep
-each phrase as written, accents included: PostgreSQL's 'english'
-configuration and Elasticsearch's "english" analyzer do not fold accents
-(SQLite FTS5 does, `remove_diacritics 2`), so an unaccented phrase would miss
-the accented text there.
+each phrase as written, accents included (every backend folds accents itself),
+and `language_of` tells the backends which phrases are in the reformer's
+language (see `SearchQuery.phrase_weight`).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -50,12 +50,7 @@ ENGLISH_STOPWORDS = frozenset(
     wants was way ways we were what when where which who whom why will with would you your
     country countries""".split()  # noqa: SIM905
 )
-# French, Spanish and Portuguese (the commitments' other language) function words: the
-# words of ENGLISH_STOPWORDS in those languages (articles, pronouns, prepositions, forms of
-# the auxiliary and modal verbs: "es", "puede", "est", "peut"; not "poder" or "pouvoir",
-# which are also nouns: "poder judicial") and the request words of goals in French and
-# Spanish ("queremos", "notre pays").
-FOREIGN_STOPWORDS = frozenset(
+SPANISH_STOPWORDS = frozenset(
     """a al algo algun alguna algunas alguno algunos ante como con contra cual cuales
     cuando de del desde donde e el ella ellas ellos en era es esa esas ese eso esos esta
     estan estar estas este esto estos fue fueron ha han hasta hay haber la las le les lo los
@@ -65,16 +60,26 @@ FOREIGN_STOPWORDS = frozenset(
     tales asi entonces aqui mismo misma mismos mismas cuyo cuya mientras
     puede pueden pueda puedan podemos podria podrian debe deben deba deban deberia
     deberian tiene tienen tenga tengan tener hacer hace hagan
-    queremos quiero necesitamos necesita deseamos buscamos lograr pais paises
-    au aux avec ce ces cet cette comme contre dans des du elle elles est et etre il ils je
-    leur leurs lui mais meme mes moi mon ne nos notre nous on ont ou par pas plus pour qu
-    qui sa sans ses soit sont sur ta tes toi ton tous tout toute toutes tu une vos votre
-    vous avoir peut peuvent puisse puissent doit doivent devrait devraient faire
-    voulons veux voudrions faut rendre pays ceux celle celles celui dont quel quelle quels
-    quelles aussi tres trop ainsi alors donc quelque quelques certains certaines aucun aucune
-    tel telle tels telles lorsque quand ici
-    ao aos as da das do dos em na nas pela pelo sua suas um uma""".split()  # noqa: SIM905
+    queremos quiero necesitamos necesita deseamos buscamos lograr pais paises""".split()  # noqa: SIM905
 )
+FRENCH_STOPWORDS = frozenset(
+    """a au aux avec ce ces cet cette comme contre dans de des du elle elles en est et etre
+    il ils je la le les leur leurs lui mais me meme mes moi mon ne ni nos notre nous on ont
+    ou par pas plus pour qu que qui sa sans se ses si soit son sont sur ta tes toi ton tous
+    tout toute toutes tu un une vos votre vous avoir peut peuvent puisse puissent doit
+    doivent devrait devraient faire voulons veux voudrions faut rendre pays ceux celle
+    celles celui dont quel quelle quels quelles aussi tres trop ainsi alors donc quelque
+    quelques certains certaines aucun aucune tel telle tels telles lorsque quand ici""".split()  # noqa: SIM905
+)
+PORTUGUESE_STOPWORDS = frozenset(
+    "ao aos as da das do dos em na nas pela pelo sua suas um uma".split()  # noqa: SIM905
+)
+# French, Spanish and Portuguese (the commitments' other language) function words: the
+# words of ENGLISH_STOPWORDS in those languages (articles, pronouns, prepositions, forms of
+# the auxiliary and modal verbs: "es", "puede", "est", "peut"; not "poder" or "pouvoir",
+# which are also nouns: "poder judicial") and the request words of goals in French and
+# Spanish ("queremos", "notre pays").
+FOREIGN_STOPWORDS = SPANISH_STOPWORDS | FRENCH_STOPWORDS | PORTUGUESE_STOPWORDS
 # Foreign function words that are also English words: a search keeps them, so English
 # search is unchanged; the goal reader (search/understanding.py) drops them.
 ENGLISH_SPELLINGS = frozenset("era hay lo no plus sea sin son tan ton un".split())  # noqa: SIM905
@@ -85,6 +90,16 @@ ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’](?=\w)")
 LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "’": "'"})
 
 
+# Words and letters that give a phrase's language away, for ranking (see `language_of`).
+# Function words are compared folded, only those of one language count; letters as typed.
+ENGLISH_ONLY = ENGLISH_STOPWORDS - FOREIGN_STOPWORDS
+SPANISH_ONLY = SPANISH_STOPWORDS - FRENCH_STOPWORDS - ENGLISH_STOPWORDS
+FRENCH_ONLY = FRENCH_STOPWORDS - SPANISH_STOPWORDS - ENGLISH_STOPWORDS
+SPANISH_LETTERS, FRENCH_LETTERS = frozenset("áíóúñ"), frozenset("àâçèêëîïôûœé")
+SPANISH_ENDINGS = ("cion", "ciones", "cia", "cias", "dad", "dades", "ico", "icos", "ica", "icas")
+FRENCH_ENDINGS = ("ique", "iques")
+
+
 @dataclass(frozen=True)
 class ParsedQuery:
     """The reformer's words, split into synonym groups and remaining plain words."""
@@ -92,6 +107,10 @@ class ParsedQuery:
     words: tuple[str, ...]
     groups: tuple[tuple[str, ...], ...]
     themes: tuple[str, ...]  # slugs of the themes the query named
+    # The languages the reformer wrote in ("en", "es", "fr"), as far as the words and the
+    # phrases they named tell: a group's phrases in them (and in English, the language
+    # of most of the content) rank first. None known: English.
+    languages: tuple[str, ...] = ("en",)
 
     @property
     def is_empty(self) -> bool:
@@ -143,6 +162,36 @@ def stem(word: str) -> str:
     while len(word) > 4 and word.endswith("e"):
         word = word[:-1]
     return word
+
+
+@functools.lru_cache(maxsize=4096)
+def language_of(text: str) -> str:
+    """ "en", "es" or "fr" for a phrase or a query, or "" when nothing tells.
+
+    A guess from the words and letters only one of the three languages uses ("los",
+    "des", "of"; "ñ", "è"; "-ción", "-ique") and French elisions ("l'accès"): enough to
+    rank the thesaurus's phrases in the reformer's language first (see
+    `SearchQuery.phrase_weight`); a phrase it cannot place ("FOI", "cabildeo") counts as
+    being in every language. "é" is French unless something else says Spanish.
+    """
+    typed = normalise(text).split()
+    folded = folded_words(text)
+    letters = set("".join(typed))
+    long_words = [word for word in folded if len(word) > 4]
+    votes = {
+        "en": sum(word in ENGLISH_ONLY for word in folded),
+        "es": sum(word in SPANISH_ONLY for word in folded)
+        + len(letters & SPANISH_LETTERS)
+        + sum(word.endswith(SPANISH_ENDINGS) for word in long_words),
+        "fr": sum(word in FRENCH_ONLY for word in folded)
+        + len(letters & FRENCH_LETTERS - {"é"})
+        + sum(bool(ELISION.match(word)) for word in typed)
+        + sum(word.endswith(FRENCH_ENDINGS) for word in long_words),
+    }
+    if "é" in letters and not votes["es"]:
+        votes["fr"] += 1
+    best = max(votes, key=votes.get)
+    return best if votes[best] else ""
 
 
 def folded_words(text: str) -> list[str]:
@@ -225,4 +274,17 @@ def parse(text: str) -> ParsedQuery:
         for phrases, used in matched.values()
     )
     plain = tuple(dict.fromkeys(plain_words[i] for i in sorted(unused)))
-    return ParsedQuery(plain, groups, tuple(matched))
+    return ParsedQuery(plain, groups, tuple(matched), query_languages(text, matched.values()))
+
+
+def query_languages(text: str, matched) -> tuple[str, ...]:
+    """The languages of the text, or else of the thesaurus phrases it named."""
+    languages = {language_of(text)}
+    if not languages - {""}:
+        languages |= {
+            language_of(phrase)
+            for phrases, used in matched
+            for phrase in phrases
+            if content_stems(phrase) in used
+        }
+    return tuple(sorted(languages - {""})) or ("en",)

@@ -11,7 +11,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from search.thesaurus import normalise
+from search.thesaurus import language_of, normalise
 
 # Document types, in the order facets list them.
 DOCUMENT_TYPES = {
@@ -42,6 +42,34 @@ GROUP_WEIGHT, WORD_WEIGHT = 2, 1  # coverage weight of a synonym group, of a pla
 FIELD_WEIGHTS = {"title": 3.0, "summary": 2.0, "body": 1.0}
 # Relevance is multiplied by (1 + OUTCOME_BOOST x outcome_strength).
 OUTCOME_BOOST = 0.5
+# A match of a group's phrase in a language the reformer did not write in (nor English)
+# counts this much of one in theirs: it still makes a document a result, but an English
+# query does not put Spanish-titled commitments first because their title happens to be
+# a Spanish phrase of the group (see `SearchQuery.phrase_weight`).
+OTHER_LANGUAGE_WEIGHT = 0.2
+# A group's phrase of one word this short is an abbreviation ("BO", "FOI", "RTI"): it
+# matches only as that word, in the forms of `abbreviation_forms`, never stemmed (the
+# stemmers of both backends make "BOS", Belgrade Open School's acronym, the word "bo").
+ABBREVIATION_LENGTH = 3
+
+
+def is_abbreviation(phrase: str) -> bool:
+    tokens = normalise(phrase).split()
+    return len(tokens) == 1 and len(tokens[0]) <= ABBREVIATION_LENGTH
+
+
+def abbreviation_forms(phrase: str) -> tuple[str, ...]:
+    """The words an abbreviation matches, case-sensitive: "bo" gives BO, Bo, bo, each also
+    with a lower-case plural ending (BOs, bos, boes...), so "BOs" and "taxes" match "bo"
+    and "tax" but "BOS" does not."""
+    word = normalise(phrase)
+    return tuple(
+        dict.fromkeys(
+            base + ending
+            for base in (word.upper(), word.capitalize(), word)
+            for ending in ("", "s", "es")
+        )
+    )
 
 
 class BackendUnavailable(Exception):
@@ -104,6 +132,9 @@ class SearchQuery:
     # first (peer matching browses the evidence of a policy area this way). Text queries
     # always rank by coverage and relevance.
     browse_order: str = "newest"
+    # The languages the reformer wrote in (thesaurus.ParsedQuery.languages); empty: every
+    # phrase of a group counts the same for relevance.
+    languages: tuple[str, ...] = ()
 
     @property
     def offset(self) -> int:
@@ -125,6 +156,19 @@ class SearchQuery:
         parts = [("word", (word,), WORD_WEIGHT) for word in self.words]
         parts += [("group", group, GROUP_WEIGHT) for group in self.groups]
         return parts
+
+    def phrase_weight(self, phrase: str) -> float:
+        """How much a match of this phrase of a group counts for text relevance.
+
+        1 in the reformer's languages, in English and in no telling language ("FOI",
+        "cabildeo"); OTHER_LANGUAGE_WEIGHT otherwise. Coverage does not depend on it.
+        """
+        if not self.languages:
+            return 1.0
+        language = language_of(phrase)
+        if not language or language == "en" or language in self.languages:
+            return 1.0
+        return OTHER_LANGUAGE_WEIGHT
 
     @property
     def total_weight(self) -> int:

@@ -41,6 +41,9 @@ from elasticsearch.dsl import (
     Keyword,
     Object,
     Text,
+    analyzer,
+    char_filter,
+    token_filter,
 )
 from elasticsearch.helpers import streaming_bulk
 
@@ -59,9 +62,13 @@ from search.backends.base import (
     SearchHit,
     SearchQuery,
     SearchResults,
+    abbreviation_forms,
+    is_abbreviation,
 )
+from search.thesaurus import ENGLISH_SPELLINGS, FOREIGN_STOPWORDS
 
 TEXT_FIELDS = [f"{name}^{weight:g}" for name, weight in FIELD_WEIGHTS.items()]
+EXACT_FIELDS = [f"{name}.exact^{weight:g}" for name, weight in FIELD_WEIGHTS.items()]
 HIGHLIGHT_FIELDS = ["summary", "body"]  # in the order a snippet prefers them
 SNIPPET_LENGTH = 160
 CHUNK_SIZE = 500
@@ -84,14 +91,56 @@ KEYWORD_FILTERS = {
 OPTIONAL_KEYWORDS = ("country", "country_name", "region", "income_group")
 
 
+# Lucene's English stop words (the "english" analyzer's), as folded words.
+ENGLISH_STOPWORDS = """a an and are as at be but by for if in into is it no not of on or such
+that the their then there these they this to was will with""".split()  # noqa: SIM905
+# Letters a French elision leaves once apostrophes split words ("l'accès": "l", "accès").
+ELIDED = "c d j l m n s t qu jusqu lorsqu puisqu".split()  # noqa: SIM905
+
+# Elasticsearch's "english" analyzer, rebuilt for text and queries in English, French and
+# Spanish: apostrophes split words ("l'information" is "l" and "information"), accents
+# are folded ("información" is "informacion"), and the function words of the three
+# languages are dropped (so "a" in "acceso a la información" is never a match of its
+# own; a phrase still matches by position), then English stemming. Only standard parts
+# that real Elasticsearch 8 and the osmem test server both support: a pattern_replace
+# character filter rather than the elision filter, a stop list rather than _english_.
+APOSTROPHES = char_filter("apostrophes", type="pattern_replace", pattern="['’]", replacement=" ")
+FOLDED = analyzer(
+    "folded",
+    tokenizer="standard",
+    char_filter=[APOSTROPHES],
+    filter=[
+        "lowercase",
+        "asciifolding",
+        token_filter(
+            "trilingual_stop",
+            type="stop",
+            stopwords=sorted(
+                {*ENGLISH_STOPWORDS, *ELIDED, *(FOREIGN_STOPWORDS - ENGLISH_SPELLINGS)}
+            ),
+        ),
+        token_filter("english_stemmer", type="stemmer", language="english"),
+    ],
+)
+
+
+# The words as written, case included, for abbreviations (`abbreviation_forms`): each
+# text field has it as its "exact" sub-field.
+EXACT = analyzer("exact", tokenizer="standard", char_filter=[APOSTROPHES], filter=["asciifolding"])
+
+
+def searchable_text():
+    return Text(analyzer=FOLDED, fields={"exact": Text(analyzer=EXACT)})
+
+
 class ExchangeDocument(Document):
     """The index mapping; one document per `IndexDocument`."""
 
     doc_id = Keyword()
     type = Keyword()
-    title = Text(analyzer="english")
-    summary = Text(analyzer="english")
-    body = Text(analyzer="english")
+    title = searchable_text()
+    summary = searchable_text()
+    body = searchable_text()
     url = Keyword(index=False)
     country = Keyword()
     country_name = Keyword()
@@ -360,7 +409,7 @@ class ElasticsearchBackend(SearchBackend):
             "source_excludes": ["body"],
         }
         if words or groups:
-            body["query"] = self._text_query(words, groups, filters)
+            body["query"] = self._text_query(query, filters)
             body["sort"] = ["_score", {"year": {"order": "desc"}}, {"doc_id": "asc"}]
             if query.highlight:
                 body["highlight"] = {
@@ -395,7 +444,27 @@ class ElasticsearchBackend(SearchBackend):
         return filters
 
     @staticmethod
-    def _text_query(words, groups, filters: list[dict]) -> dict:
+    def _text_query(query: SearchQuery, filters: list[dict]) -> dict:
+        words, groups = query.words, query.groups
+
+        def phrase_query(phrase: str) -> dict:
+            if is_abbreviation(phrase):  # as written, unstemmed: "BO" is not "BOS"
+                return {
+                    "multi_match": {
+                        "query": " ".join(abbreviation_forms(phrase)),
+                        "fields": EXACT_FIELDS,
+                        "boost": query.phrase_weight(phrase),
+                    }
+                }
+            return {
+                "multi_match": {
+                    "query": phrase,
+                    "fields": TEXT_FIELDS,
+                    "type": "phrase",
+                    "boost": query.phrase_weight(phrase),
+                }
+            }
+
         def parts(zero_terms: str) -> list[dict]:
             # A stopword-only word ("the") analyses to nothing: it must not keep a
             # document out of the top tier, nor on its own make everything a hit.
@@ -412,20 +481,7 @@ class ElasticsearchBackend(SearchBackend):
             ]
             clauses += [
                 # dis_max: a document naming two phrases of a group is no more relevant.
-                {
-                    "dis_max": {
-                        "queries": [
-                            {
-                                "multi_match": {
-                                    "query": phrase,
-                                    "fields": TEXT_FIELDS,
-                                    "type": "phrase",
-                                }
-                            }
-                            for phrase in group
-                        ]
-                    }
-                }
+                {"dis_max": {"queries": [phrase_query(phrase) for phrase in group]}}
                 for group in groups
             ]
             return clauses

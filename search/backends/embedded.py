@@ -9,6 +9,7 @@ weighting behave the same; only the "text" part differs per database.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
@@ -17,6 +18,7 @@ from django.utils.html import escape
 from search.backends.base import (
     DOCUMENT_TYPES,
     FIELD_WEIGHTS,
+    OTHER_LANGUAGE_WEIGHT,
     OUTCOME_BOOST,
     OUTCOMES,
     FacetValue,
@@ -25,21 +27,35 @@ from search.backends.base import (
     SearchHit,
     SearchQuery,
     SearchResults,
+    abbreviation_forms,
+    is_abbreviation,
 )
 from search.models import SearchDocument, SearchDocumentTheme
 
 DOCS = SearchDocument._meta.db_table
 THEMES = SearchDocumentTheme._meta.db_table
 MARK_START, MARK_END = "\x02", "\x03"
+# SQLite: the temporary table a search's matches are gathered in (`_base`).
+HITS = "search_matches"
 SAFE_TERM = re.compile(r"[^\w]+", re.UNICODE)
 TITLE_WEIGHT, SUMMARY_WEIGHT, BODY_WEIGHT = (
     FIELD_WEIGHTS[name] for name in ("title", "summary", "body")
 )
+# PostgreSQL's text search configuration: 'english' with accents folded
+# (migration 0003_folded_text_search).
+PG_CONFIG = "exchange_folded"
 SNIPPET_TOKENS = 28  # about the 160 characters of an Elasticsearch fragment
 BATCH_SIZE = 500
 # Ties (and browsing) as the Elasticsearch backend orders them: newest, then by doc_id.
 NEWEST_FIRST = "d.year IS NULL, d.year DESC, d.doc_id"
 STRONGEST_FIRST = f"d.outcome_strength DESC, {NEWEST_FIRST}"
+
+# What a hit shows, in the order `_search` unpacks it.
+DISPLAY_COLUMNS = (
+    "d.id, d.doc_id, d.type, d.title, d.url, d.summary, d.country, d.country_name, d.region, "
+    "d.income_group, d.year, d.outcome_strength, d.starred, d.complete, d.opened_government, "
+    "d.implemented, d.details"
+)
 
 DOCUMENT_FIELDS = [
     "type",
@@ -65,14 +81,63 @@ def _tokens(phrase: str) -> list[str]:
     return [token for token in SAFE_TERM.split(phrase.lower()) if token]
 
 
-def _clauses(query, phrase, alternatives):
-    """One (expression, weight) per query part that has searchable tokens."""
+def _abbreviation_words(phrase: str) -> list[str]:
+    """What the full-text index is asked for an abbreviation: its forms, lower-cased (the
+    index is), so that PostgreSQL's stemmer, which keeps "bos", finds "BOs" too."""
+    return list(dict.fromkeys(form.lower() for form in abbreviation_forms(phrase)))
+
+
+def _searched(kind: str, phrase: str) -> list[str]:
+    if kind == "group" and is_abbreviation(phrase):
+        return _abbreviation_words(phrase)
+    return [phrase]
+
+
+def _clauses(query, phrase, alternatives, preferred_only=False):
+    """One (expression, weight) per query part that has searchable tokens.
+
+    `preferred_only`: only the phrases that count fully for relevance
+    (`SearchQuery.phrase_weight`), for the relevance of the reformer's languages.
+    """
     clauses = []
-    for _, phrases, weight in query.weighted_parts:
-        usable = [phrase(p) for p in phrases if _tokens(p)]
+    for kind, phrases, weight in query.weighted_parts:
+        usable = [
+            phrase(searched)
+            for p in phrases
+            if _tokens(p) and not (preferred_only and query.phrase_weight(p) < 1)
+            for searched in _searched(kind, p)
+        ]
         if usable:
             clauses.append((alternatives(usable), weight))
     return clauses
+
+
+def _coverage(query, phrase, alternatives, condition, exact_condition):
+    """(SQL, params) of the coverage of each part, and whether any part has abbreviations.
+
+    A part counts when one of its phrases matches (`condition`, with one full-text
+    expression); an abbreviation ("BO") only when the text also has it as a word
+    (`exact_condition`, with the expression and a regular expression): the stemmer
+    would make it match "BOS".
+    """
+    terms, params, exact = [], [], False
+    for kind, phrases, weight in query.weighted_parts:
+        usable = [p for p in phrases if _tokens(p)]
+        short = [p for p in usable if kind == "group" and is_abbreviation(p)]
+        regular = [phrase(p) for p in usable if p not in short]
+        conditions = []
+        if regular:
+            conditions.append(condition)
+            params.append(alternatives(regular))
+        if short:
+            exact = True
+            conditions.append(exact_condition)
+            forms = [form for p in short for form in abbreviation_forms(p)]
+            words = [phrase(word) for p in short for word in _abbreviation_words(p)]
+            params += [alternatives(words), "|".join(forms)]
+        if conditions:
+            terms.append(f"(CASE WHEN {' OR '.join(conditions)} THEN {weight} ELSE 0 END)")
+    return " + ".join(terms), params, exact
 
 
 class _SqliteText:
@@ -88,18 +153,58 @@ class _SqliteText:
     def any_expression(self, query):
         return " OR ".join(expression for expression, _ in self.clauses(query))
 
-    def cte(self, query):
-        clauses = self.clauses(query)
-        coverage = " + ".join(
-            f"(CASE WHEN rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s) "
-            f"THEN {weight} ELSE 0 END)"
-            for _, weight in clauses
-        )
-        sql = (
-            f"SELECT rowid AS id, -bm25(search_fts, {TITLE_WEIGHT}, {SUMMARY_WEIGHT}, "
-            f"{BODY_WEIGHT}) AS rel, {coverage} AS cov FROM search_fts WHERE search_fts MATCH %s"
-        )
-        return sql, [*(expression for expression, _ in clauses), self.any_expression(query)]
+    def fill_hits(self, cursor, query) -> None:
+        """Gather the matches (id, rel, cov) in the temporary table, one query part at a time.
+
+        FTS5's bm25 of an OR of phrases is the sum of each phrase's, so matching each
+        part on its own and adding up gives the relevance of matching them all at once,
+        and the coverage on the way: every phrase is looked up once (matching all parts
+        together and then each part for its coverage looked each up twice). Within a
+        part, phrases in other languages are matched apart and count
+        OTHER_LANGUAGE_WEIGHT; abbreviations are matched apart and kept only where the
+        text has them as written.
+        """
+        bm25 = f"-bm25(search_fts, {TITLE_WEIGHT}, {SUMMARY_WEIGHT}, {BODY_WEIGHT})"
+        for number, (kind, phrases, weight) in enumerate(query.weighted_parts):
+            usable = [p for p in phrases if _tokens(p)]
+            short = [p for p in usable if kind == "group" and is_abbreviation(p)]
+            selects = []
+            for factor, chosen in (
+                (1.0, [p for p in usable if p not in short and query.phrase_weight(p) == 1]),
+                (OTHER_LANGUAGE_WEIGHT, [p for p in usable if query.phrase_weight(p) < 1]),
+            ):
+                chosen = [p for p in chosen if p not in short]
+                if chosen:
+                    selects.append(
+                        (
+                            f"SELECT rowid AS id, {factor} * {bm25} AS rel FROM search_fts "
+                            "WHERE search_fts MATCH %s",
+                            [" OR ".join(self.phrase(p) for p in chosen)],
+                        )
+                    )
+            if short:
+                words = [word for p in short for word in _abbreviation_words(p)]
+                forms = [form for p in short for form in abbreviation_forms(p)]
+                selects.append(
+                    (
+                        f"SELECT rowid AS id, {bm25} AS rel FROM search_fts "
+                        "WHERE search_fts MATCH %s AND (title || ' ' || summary || ' ' || body) "
+                        "REGEXP ('\\b(?:' || %s || ')\\b')",
+                        [" OR ".join(self.phrase(word) for word in words), "|".join(forms)],
+                    )
+                )
+            for select, select_params in selects:
+                # A document the part already counted (through another of its
+                # selects) gains relevance, not coverage. WHERE true: SQLite's parser
+                # needs it before ON CONFLICT after a SELECT.
+                cursor.execute(
+                    f"INSERT INTO temp.{HITS} (id, rel, cov, part) "
+                    f"SELECT id, rel, {weight}, {number} FROM ({select}) WHERE true "
+                    "ON CONFLICT (id) DO UPDATE SET rel = rel + excluded.rel, "
+                    "cov = cov + CASE WHEN part = excluded.part THEN 0 ELSE excluded.cov END, "
+                    "part = excluded.part",
+                    select_params,
+                )
 
     def snippets(self, query, ids):
         """(id, summary snippet, body snippet): the title is shown beside it anyway."""
@@ -130,24 +235,39 @@ class _PostgresText:
     def phrase(phrase):
         return "(" + " <-> ".join(_tokens(phrase)) + ")"
 
-    def clauses(self, query):
-        return _clauses(query, self.phrase, lambda items: "(" + " | ".join(items) + ")")
+    def clauses(self, query, preferred_only=False):
+        return _clauses(
+            query, self.phrase, lambda items: "(" + " | ".join(items) + ")", preferred_only
+        )
 
-    def any_expression(self, query):
-        return " | ".join(expression for expression, _ in self.clauses(query))
+    def any_expression(self, query, preferred_only=False):
+        return " | ".join(expression for expression, _ in self.clauses(query, preferred_only))
 
     def cte(self, query):
-        clauses = self.clauses(query)
-        coverage = " + ".join(
-            f"(CASE WHEN search_vector @@ to_tsquery('english', %s) THEN {weight} ELSE 0 END)"
-            for _, weight in clauses
+        coverage, coverage_params, exact = _coverage(
+            query,
+            self.phrase,
+            lambda items: "(" + " | ".join(items) + ")",
+            f"search_vector @@ to_tsquery('{PG_CONFIG}', %s)",
+            f"(search_vector @@ to_tsquery('{PG_CONFIG}', %s) AND "
+            "concat_ws(' ', title, summary, body) ~ ('\\y(' || %s || ')\\y'))",
         )
         any_expression = self.any_expression(query)
+        preferred = self.any_expression(query, preferred_only=True)
+        rank = f"ts_rank({self.weights}, search_vector, to_tsquery('{PG_CONFIG}', %s))"
+        if preferred == any_expression:
+            relevance, rank_params = rank, [any_expression]
+        else:  # as on SQLite: other languages' phrases count OTHER_LANGUAGE_WEIGHT
+            relevance = f"{rank} + {OTHER_LANGUAGE_WEIGHT} * {rank}"
+            rank_params = [preferred or "''", any_expression]
         sql = (
-            f"SELECT id, ts_rank({self.weights}, search_vector, to_tsquery('english', %s)) AS rel, "
-            f"{coverage} AS cov FROM {DOCS} WHERE search_vector @@ to_tsquery('english', %s)"
+            f"SELECT id, {relevance} AS rel, "
+            f"{coverage} AS cov FROM {DOCS} WHERE search_vector @@ to_tsquery('{PG_CONFIG}', %s)"
         )
-        return sql, [any_expression, *(e for e, _ in clauses), any_expression]
+        params = [*rank_params, *coverage_params, any_expression]
+        if exact:  # a document matching only a stemmed abbreviation ("fois") is no hit
+            return f"SELECT * FROM ({sql}) matched WHERE cov > 0", params
+        return sql, params
 
     def snippets(self, query, ids):
         """(id, summary snippet, body snippet), as SQLite gives them."""
@@ -157,9 +277,10 @@ class _PostgresText:
             "'StartSel=\x02, StopSel=\x03, "
             f"MaxWords={SNIPPET_TOKENS + 7}, MinWords=15, MaxFragments=1'"
         )
+        tsquery = f"to_tsquery('{PG_CONFIG}', %s)"
         sql = (
-            f"SELECT id, ts_headline('english', summary, to_tsquery('english', %s), {options}), "
-            f"ts_headline('english', body, to_tsquery('english', %s), {options}) "
+            f"SELECT id, ts_headline('{PG_CONFIG}', summary, {tsquery}, {options}), "
+            f"ts_headline('{PG_CONFIG}', body, {tsquery}, {options}) "
             f"FROM {DOCS} WHERE id IN ({placeholders})"
         )
         return sql, [any_parts, any_parts, *ids]
@@ -170,9 +291,9 @@ class _PostgresText:
         placeholders = ",".join(["%s"] * len(ids))
         cursor.execute(
             f"UPDATE {DOCS} SET search_vector = "
-            "setweight(to_tsvector('english', coalesce(title, '')), 'A') || "
-            "setweight(to_tsvector('english', coalesce(summary, '')), 'B') || "
-            "setweight(to_tsvector('english', coalesce(body, '')), 'C') "
+            f"setweight(to_tsvector('{PG_CONFIG}', coalesce(title, '')), 'A') || "
+            f"setweight(to_tsvector('{PG_CONFIG}', coalesce(summary, '')), 'B') || "
+            f"setweight(to_tsvector('{PG_CONFIG}', coalesce(body, '')), 'C') "
             f"WHERE id IN ({placeholders})",
             list(ids),
         )
@@ -298,20 +419,20 @@ class EmbeddedBackend(SearchBackend):
         where, params = self._filters(query)
         if not self.text.clauses(query):
             return f"FROM {DOCS} d WHERE {where}", params, False
-        cte_sql, cte_params = self.text.cte(query)
         if connection.vendor == "sqlite":
             cursor.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS search_hits "
-                "(id INTEGER PRIMARY KEY, rel REAL, cov INTEGER)"
+                f"CREATE TEMP TABLE IF NOT EXISTS {HITS} "
+                "(id INTEGER PRIMARY KEY, rel REAL, cov INTEGER, part INTEGER)"
             )
-            cursor.execute("DELETE FROM temp.search_hits")
-            cursor.execute(f"INSERT INTO temp.search_hits (id, rel, cov) {cte_sql}", cte_params)
+            cursor.execute(f"DELETE FROM temp.{HITS}")
+            self.text.fill_hits(cursor, query)
             # CROSS JOIN keeps the (small) hit table as the outer loop.
             return (
-                f"FROM temp.search_hits t CROSS JOIN {DOCS} d ON d.id = t.id WHERE {where}",
+                f"FROM temp.{HITS} t CROSS JOIN {DOCS} d ON d.id = t.id WHERE {where}",
                 params,
                 True,
             )
+        cte_sql, cte_params = self.text.cte(query)
         return (
             f"FROM {DOCS} d JOIN ({cte_sql}) t ON t.id = d.id WHERE {where}",
             [*cte_params, *params],
@@ -334,21 +455,30 @@ class EmbeddedBackend(SearchBackend):
             # Browsing ranks nothing: no relevance to report (Elasticsearch gives none either).
             select = f"{query.total_weight or 1} AS coverage, 0.0 AS score"
             order = STRONGEST_FIRST if query.browse_order == "strongest" else NEWEST_FIRST
-        sql = (
-            f"SELECT d.id, d.doc_id, d.type, d.title, d.url, d.summary, d.country, "
-            f"d.country_name, d.region, d.income_group, d.year, d.outcome_strength, d.starred, "
-            f"d.complete, d.opened_government, d.implemented, d.details, {select}, "
-            f"COUNT(*) OVER () AS total {from_where} ORDER BY {order} LIMIT %s OFFSET %s"
+        # Rank (and count) on narrow rows, then read the page's documents: sorting every
+        # hit with its text costs tens of milliseconds on broad queries. With facets, they
+        # give the total (every document has a type) and the window is not needed.
+        count = "0" if query.facets else "COUNT(*) OVER ()"
+        cursor.execute(
+            f"SELECT {DISPLAY_COLUMNS}, r.coverage, r.score, r.total FROM "
+            f"(SELECT d.id AS id, {select}, {count} AS total {from_where} "
+            f"ORDER BY {order} LIMIT %s OFFSET %s) r "
+            f"JOIN {DOCS} d ON d.id = r.id ORDER BY {order}",
+            [*params, query.page_size, query.offset],
         )
-        cursor.execute(sql, [*params, query.page_size, query.offset])
         rows = cursor.fetchall()
-        total = rows[0][-1] if rows else self._count(cursor, from_where, params)
         ids = [row[0] for row in rows]
+        facets = self._facets(cursor, from_where, params) if query.facets else {}
+        if facets:
+            total = sum(value.count for value in facets["type"])
+        elif rows:
+            total = rows[0][-1]
+        else:
+            total = self._count(cursor, from_where, params)
         themes = self._themes_of(cursor, ids)
         snippets = (
             self._snippets(cursor, query, ids) if has_text and query.highlight and ids else {}
         )
-        facets = self._facets(cursor, from_where, params) if query.facets else {}
         json_field = SearchDocument._meta.get_field("details")
         hits = []
         for row in rows:
@@ -434,46 +564,55 @@ class EmbeddedBackend(SearchBackend):
         return snippets
 
     def _facets(self, cursor, from_where, params) -> dict[str, list[FacetValue]]:
-        """Counts per value, labelled as the Elasticsearch backend labels them."""
-        facets: dict[str, list[FacetValue]] = {}
-        for name, column, label in (
-            ("type", "d.type", "d.type"),
-            ("country", "d.country", "MAX(d.country_name)"),
-            ("region", "d.region", "d.region"),
-            ("income_group", "d.income_group", "d.income_group"),
-        ):
-            cursor.execute(
-                f"SELECT {column}, COUNT(*), {label} {from_where} AND {column} <> '' "
-                f"GROUP BY {column} ORDER BY COUNT(*) DESC, {column}",
-                params,
-            )
-            facets[name] = [
-                FacetValue(value, count, text or value) for value, count, text in cursor.fetchall()
-            ]
-        facets["type"] = [
-            FacetValue(facet.value, facet.count, DOCUMENT_TYPES.get(facet.value, facet.value))
-            for facet in sorted(
-                facets["type"],
-                key=lambda facet: (
-                    list(DOCUMENT_TYPES).index(facet.value)
-                    if facet.value in DOCUMENT_TYPES
-                    else len(DOCUMENT_TYPES),
-                    facet.value,
-                ),
-            )
-        ]
+        """Counts per value, labelled as the Elasticsearch backend labels them.
+
+        Two passes over the matches, whatever their number: one GROUP BY on every
+        single-valued facet at once (its groups are added up here), one on the themes.
+        """
+        columns = ["type", "country", "region", "income_group", *OUTCOMES]
+        cursor.execute(
+            f"SELECT {', '.join(f'd.{column}' for column in columns)}, COUNT(*), "
+            f"MAX(d.country_name) {from_where} "
+            f"GROUP BY {', '.join(f'd.{column}' for column in columns)}",
+            params,
+        )
+        counts = {name: Counter() for name in columns}
+        country_names = {}
+        for *values, count, country_name in cursor.fetchall():
+            for name, value in zip(columns, values, strict=True):
+                if value:  # no empty country or region; outcomes: only those with it
+                    counts[name][value] += count
+            if values[1]:
+                country_names[values[1]] = country_name or values[1]
+
+        def by_count(counter):
+            return sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+
+        type_order = {name: position for position, name in enumerate(DOCUMENT_TYPES)}
+        facets = {
+            "type": [
+                FacetValue(value, count, DOCUMENT_TYPES.get(value, value))
+                for value, count in sorted(
+                    counts["type"].items(),
+                    key=lambda item: (type_order.get(item[0], len(type_order)), item[0]),
+                )
+            ],
+            "country": [
+                FacetValue(value, count, country_names[value])
+                for value, count in by_count(counts["country"])
+            ],
+            "region": [FacetValue(v, c, v) for v, c in by_count(counts["region"])],
+            "income_group": [FacetValue(v, c, v) for v, c in by_count(counts["income_group"])],
+            "outcome": [
+                FacetValue(name, counts[name][True], label)
+                for name, label in OUTCOMES.items()
+                if counts[name][True]
+            ],
+        }
         cursor.execute(
             f"SELECT th.theme, COUNT(*) FROM {THEMES} th WHERE th.document_id IN "
             f"(SELECT d.id {from_where}) GROUP BY th.theme ORDER BY COUNT(*) DESC, th.theme",
             params,
         )
         facets["theme"] = [FacetValue(value, count) for value, count in cursor.fetchall()]
-        sums = ", ".join(f"SUM(CASE WHEN d.{name} THEN 1 ELSE 0 END)" for name in OUTCOMES)
-        cursor.execute(f"SELECT {sums} {from_where}", params)
-        counts = cursor.fetchone()
-        facets["outcome"] = [
-            FacetValue(name, int(count or 0), label)
-            for (name, label), count in zip(OUTCOMES.items(), counts, strict=True)
-            if count
-        ]
         return facets
