@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint format install check demo clean
+.PHONY: run test lint format install check demo clean messages
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,15 +15,20 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
-demo: install
+demo: install messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+
+# The interface in French and Spanish: site/locale/*/LC_MESSAGES/django.po compiled to the .mo
+# files Django reads (generated, not committed). Uses gettext's msgfmt.
+messages: install
+	$(PY) manage.py compilemessages --ignore=.venv -v0
 
 run: demo
 	@echo "Reform Exchange on http://127.0.0.1:$(PORT)/"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: install
+test: install messages
 	$(VENV)/bin/pytest -ra
 
 lint: install

@@ -9,8 +9,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from wagtail.models import Site
 
-from casestudies.models import CaseStudyPage, Commitment, Country, ReformRecord, Theme
+from casestudies import insight_views
+from casestudies.models import (
+    WGI_DIMENSIONS,
+    CaseStudyPage,
+    Commitment,
+    Country,
+    ReformRecord,
+    Theme,
+)
 from casestudies.models.pages import as_cards
+from exchange.reference_names import countries_in_reader_order
 from exchange.visibility import live_public
 from learning.models import FellowshipPage, FellowshipStatus
 
@@ -66,10 +75,11 @@ def country_list(request):
         request,
         "casestudies/country_list.html",
         {
-            "countries": _page(request, countries.order_by("name"), COUNTRIES_PER_PAGE),
+            "countries": _page(request, countries.order_by("sort_name"), COUNTRIES_PER_PAGE),
             "regions": list(regions),
             "region": region,
             "members_only": members_only,
+            "world_map": insight_views.commitments_map(),
         },
     )
 
@@ -92,10 +102,16 @@ def country_detail(request, iso3):
             list(group) for _, group in groupby(commitments, key=lambda c: c.action_plan_id)
         )
     ]
-    # One list of countries feeds the peer form's menu and "similar members" (one query).
+    # One list of countries feeds the peer form's menu, "similar members" and the regional
+    # governance medians of the benchmark (one query).
     countries = list(
-        Country.objects.order_by("name").only(
-            "iso3", "name", "region", "income_group", "ogp_member"
+        Country.objects.order_by("sort_name").only(
+            "iso3",
+            "name",
+            "region",
+            "income_group",
+            "ogp_member",
+            *(field for field, _code, _label in WGI_DIMENSIONS),
         )
     )
     similar = [
@@ -134,7 +150,9 @@ def country_detail(request, iso3):
             "closed_fellowship_count": len(fellowships) - len(open_fellowships),
             "similar_countries": similar,
             "countries": countries,
+            "peer_countries": countries_in_reader_order((c.iso3, c.name) for c in countries),
             "reform_themes": reform_themes,
+            **insight_views.country_benchmark(country, countries),
         },
     )
 
@@ -163,7 +181,7 @@ def theme_detail(request, slug):
     commitments = (
         Commitment.objects.filter(themes=theme)
         .select_related("country")
-        .order_by("-starred", "country__name", "-plan_start_year", "identifier")
+        .order_by("-starred", "country__sort_name", "-plan_start_year", "identifier")
     )
     # Both counts in one query, the paginator's included.
     counts = commitments.aggregate(total=Count("pk"), starred=Count("pk", filter=Q(starred=True)))
@@ -177,9 +195,11 @@ def theme_detail(request, slug):
             "case_studies": case_studies,
             "commitments": _page(request, commitments, COMMITMENTS_PER_PAGE, counts["total"]),
             "starred_count": counts["starred"],
-            # The peer form's menu: plain dicts render faster than model instances.
-            "countries": Country.objects.order_by("name").values("iso3", "name"),
+            "peer_countries": countries_in_reader_order(
+                Country.objects.values_list("iso3", "name")
+            ),
             **_reform_countries(theme),
+            "world_map": insight_views.theme_map(theme),
         },
     )
 
@@ -190,7 +210,7 @@ def _reform_countries(theme) -> dict:
         ReformRecord.objects.filter(theme=theme)
         .select_related("country")
         .only("source", "since", "source_url", "country__iso3", "country__name")
-        .order_by("country__name", "since")
+        .order_by("country__sort_name", "since")
     )
     countries, sources = [], {}
     for country, group in groupby(records, lambda r: r.country):

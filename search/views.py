@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from casestudies.models import Theme
+from casestudies.models import Country, Theme
+from exchange.reference_names import countries_in_reader_order, themes_in_reader_order
 from search import params
 from search.backends.base import OUTCOMES
 from search.presenters import Labels, facets_json, hit_json
@@ -195,12 +197,9 @@ def peer_form_message(error: InvalidSearch) -> str:
 
 @require_GET
 def peers_page(request):
-    from casestudies.models import Country
-    from search.peers import find_peers
-
     context = {
-        "countries": Country.objects.order_by("name").only("iso3", "name"),
-        "themes": Theme.objects.order_by("name").only("slug", "name"),
+        "peer_countries": countries_in_reader_order(Country.objects.values_list("iso3", "name")),
+        "themes": themes_in_reader_order(Theme.objects.values_list("slug", "name")),
         "country": request.GET.get("country", "").strip().upper(),
         "q": request.GET.get("q", "").strip(),
         "theme": request.GET.get("theme", "").strip(),
@@ -213,15 +212,36 @@ def peers_page(request):
         context["prompt"] = PEER_FORM_MESSAGES[missing]
         return render(request, "search/peers.html", context)
     try:
-        result = find_peers(
-            country=context["country"],
-            goal=params.text(request.GET),
-            themes=params.themes(request.GET),
-            limit=10,
-        )
+        result = find_peers_for(request)
     except InvalidSearch as error:
         context["error"] = error
         context["error_message"] = peer_form_message(error)
         return render(request, "search/peers.html", context, status=400)
     context["result"] = result
     return render(request, "search/peers.html", context)
+
+
+def find_peers_for(request):
+    """The peers the /peers/ page shows for this query string; its PDF brief lays out the
+    very same result. Raises InvalidSearch naming a bad parameter."""
+    from search.peers import find_peers
+
+    return find_peers(
+        country=request.GET.get("country", "").strip().upper(),
+        goal=params.text(request.GET),
+        themes=params.themes(request.GET),
+        limit=10,
+    )
+
+
+@require_GET
+def peer_brief(request):
+    """`/peers/brief.pdf?country=&q=&theme=`: the /peers/ answer as a PDF. A question the
+    page would not answer goes back to the page, which says what is missing."""
+    from search.brief import peer_brief_response
+
+    try:
+        result = find_peers_for(request)
+    except InvalidSearch:
+        return redirect(f"{reverse('search:peers')}?{request.GET.urlencode()}")
+    return peer_brief_response(result, request)

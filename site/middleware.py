@@ -12,7 +12,10 @@ once, for every view, Wagtail's included, instead of in each form and filter:
 - a path with one: 404 (no such page can exist);
 - a query parameter name or value with one: 400, naming the parameter;
 - a form field (POST) with one: 400, except tab, line feed and carriage return, which
-  multi-line text fields legitimately hold.
+  multi-line text fields legitimately hold;
+- a cookie with one (a quoted cookie value may spell NUL as `\\000`): the cookie is
+  ignored, as if the browser had not sent it. A 400 would lock the visitor out until they
+  cleared their cookies; without the cookie, a session or CSRF token is simply not found.
 
 Under /api/ the answer is JSON, `{"error", "param"}` like the rest of the API.
 
@@ -84,6 +87,12 @@ class RejectControlCharactersMiddleware:
     def __call__(self, request):
         if CONTROL.search(request.path_info):
             return self.not_found(request)
+        if any(CONTROL.search(name + value) for name, value in request.COOKIES.items()):
+            request.COOKIES = {
+                name: value
+                for name, value in request.COOKIES.items()
+                if not CONTROL.search(name + value)
+            }
         bad = first_bad_field(request.GET, CONTROL)
         if bad is not None:
             return self.bad_request(request, "parameter", *bad)

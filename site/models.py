@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db import models
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -16,6 +17,7 @@ from wagtail.models import Page, Site
 from casestudies.models import CaseStudyIndexPage, CaseStudyPage, Commitment, Country, Theme
 from casestudies.models.pages import as_cards
 from exchange import page_cache
+from exchange.reference_names import countries_in_reader_order, theme_name
 from exchange.visibility import live_public
 
 # A day at most; any content change retires the entries long before (see `content_cached`).
@@ -35,7 +37,9 @@ def content_cached(values: dict[str, Callable[[], object]]) -> dict:
         # In development, template and code edits show at once (as Django caches templates
         # only with DEBUG off).
         return {name: build() for name, build in values.items()}
-    keys = {name: f"content:{name}" for name in values}
+    # Labels and names in these values are in the reader's language.
+    language = get_language()
+    keys = {name: f"content:{language}:{name}" for name in values}
     found = cache.get_many([page_cache.VERSION_KEY, *keys.values()])
     version = page_cache.current_version(found)
     result, fresh = {}, {}
@@ -150,15 +154,23 @@ def newest_case_studies() -> list[int]:
 
 
 def top_themes() -> list[dict]:
-    """Top-level themes, the busiest first, with their commitment counts."""
+    """Top-level themes, the busiest first, with their commitment counts.
+
+    A theme no commitment is tagged with would only say "0 commitments": it is left out.
+    """
     themes = (
         Theme.objects.filter(parent__isnull=True)
         .annotate(commitment_count=Count("commitments", distinct=True))
+        .filter(commitment_count__gt=0)
         .order_by("-commitment_count", "name")
         .only("name", "slug")
     )
     return [
-        {"name": theme.name, "url": theme.get_absolute_url(), "count": theme.commitment_count}
+        {
+            "name": theme_name(theme.slug, theme.name),
+            "url": theme.get_absolute_url(),
+            "count": theme.commitment_count,
+        }
         for theme in themes
     ]
 
@@ -167,8 +179,9 @@ def peer_form() -> str:
     """The "find my peers" form as the home page shows it: a menu of every country, none
     chosen. Rendering its ~220 options is the costliest part of the page, so it is kept
     rendered."""
-    countries = Country.objects.order_by("name").values("iso3", "name")
-    return render_to_string("includes/peer_form.html", {"countries": countries})
+    # In the reader's language and alphabet order ("Égypte" among the E's).
+    countries = countries_in_reader_order(Country.objects.values_list("iso3", "name"))
+    return render_to_string("includes/peer_form.html", {"peer_countries": countries})
 
 
 def case_study_index_url() -> str | None:

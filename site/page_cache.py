@@ -15,7 +15,8 @@ under and counts only while that is still the current one, so one bump retires e
 page at once. The version is read together with the entry (one round trip); versions come
 from the clock, so a lost version key never restarts at a number older entries carry.
 
-Keys: the path plus only the query parameters the page reads (FILTERS below), sorted,
+Keys: the language (from the path's prefix: /fr/, /es/, none for English) and the path
+plus only the query parameters the page reads (FILTERS below), sorted,
 repeated values kept in order, empty values dropped. Any other parameter neither
 bypasses the cache nor adds an entry: `/?x=1` is served the cached `/`. A view that
 starts reading a new query parameter must be added to FILTERS, or every visitor gets
@@ -34,6 +35,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+
+from exchange.languages import language_of_path, unprefixed
 
 logger = logging.getLogger(__name__)
 
@@ -90,9 +93,7 @@ NO_FILTERS = Filters()
 
 def filters_for(path: str) -> Filters:
     """The filters of the page at `path` (a language prefix such as /fr/ is ignored)."""
-    first, _, rest = path.lstrip("/").partition("/")
-    if first in {code for code, _ in settings.LANGUAGES}:
-        path = "/" + rest
+    path = unprefixed(path)
     found = FILTERS.get(path)
     if found is not None:
         return found
@@ -155,7 +156,7 @@ class AnonymousPageCacheMiddleware:
             settings.PAGE_CACHE_SECONDS > 0
             and request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            and not request.path.startswith(EXCLUDED_PREFIXES)
+            and not unprefixed(request.path_info).startswith(EXCLUDED_PREFIXES)
         )
 
     @staticmethod
@@ -166,15 +167,20 @@ class AnonymousPageCacheMiddleware:
             and not response.streaming
             and not response.cookies
             and "private" not in response.get("Cache-Control", "")
-            # Anonymous visitors without a session all send the same (no) cookie; anything
-            # else the response varies on is not in the key.
-            and vary <= {"", "cookie"}
+            # Anonymous visitors without a session all send the same (no) cookie, and the
+            # language comes from the path (LocaleMiddleware adds Accept-Language to the
+            # unprefixed, English URLs, but never reads it there); anything else the
+            # response varies on is not in the key.
+            and vary <= {"", "cookie", "accept-language"}
         )
 
     @staticmethod
     def key(request, query: str) -> str:
+        # The language is in the path already; named in the key too, so that no change of
+        # URL scheme can ever serve one language's page to another's readers.
+        language = language_of_path(request.path_info)
         url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
-        return f"page-cache:{hashlib.sha256(url.encode()).hexdigest()}"
+        return f"page-cache:{language}:{hashlib.sha256(url.encode()).hexdigest()}"
 
     def __call__(self, request):
         if not self.cacheable_request(request):

@@ -1,8 +1,9 @@
 """Which pages a visitor may see, decided inside the query that lists them."""
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Length, Substr
-from wagtail.models import PageViewRestriction
+from wagtail.models import Locale, PageViewRestriction
 
 
 def live_public(pages):
@@ -15,4 +16,7 @@ def live_public(pages):
     restricted = PageViewRestriction.objects.filter(
         page__path=Substr(OuterRef("path"), 1, Length("page__path"))
     )
-    return pages.live().exclude(Exists(restricted))
+    # One entry per page in every language: translations (other locales) are reached from
+    # the default-locale page, by its URL in the visitor's language (exchange.localized_serving).
+    default_locale = Locale.objects.filter(language_code=settings.LANGUAGE_CODE).values("pk")
+    return pages.live().filter(locale__in=default_locale).exclude(Exists(restricted))

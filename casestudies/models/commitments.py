@@ -8,40 +8,41 @@ import re
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.search import index
 
 
 class Specificity(models.TextChoices):
-    NONE = "none", "None"
-    LOW = "low", "Low"
-    MEDIUM = "medium", "Medium"
-    HIGH = "high", "High"
+    NONE = "none", _("None")
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
 
 
 class PotentialImpact(models.TextChoices):
-    NONE = "none", "None"
-    MINOR = "minor", "Minor"
-    MODERATE = "moderate", "Moderate"
-    TRANSFORMATIVE = "transformative", "Transformative"
+    NONE = "none", _("None")
+    MINOR = "minor", _("Minor")
+    MODERATE = "moderate", _("Moderate")
+    TRANSFORMATIVE = "transformative", _("Transformative")
 
 
 class Completion(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    LIMITED = "limited", "Limited"
-    SUBSTANTIAL = "substantial", "Substantial"
-    COMPLETE = "complete", "Complete"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    UNCLEAR = "unclear", "Unclear"
+    NOT_STARTED = "not_started", _("Not started")
+    LIMITED = "limited", _("Limited")
+    SUBSTANTIAL = "substantial", _("Substantial")
+    COMPLETE = "complete", _("Complete")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    UNCLEAR = "unclear", _("Unclear")
 
 
 class OpenedGovernment(models.TextChoices):
-    WORSENED = "worsened", "Worsened"
-    DID_NOT_CHANGE = "did_not_change", "Did not change"
-    MARGINAL = "marginal", "Marginal"
-    MAJOR = "major", "Major"
-    OUTSTANDING = "outstanding", "Outstanding"
-    NO_RESULTS_YET = "no_results_yet", "No early results yet"
+    WORSENED = "worsened", _("Worsened")
+    DID_NOT_CHANGE = "did_not_change", _("Did not change")
+    MARGINAL = "marginal", _("Marginal")
+    MAJOR = "major", _("Major")
+    OUTSTANDING = "outstanding", _("Outstanding")
+    NO_RESULTS_YET = "no_results_yet", _("No early results yet")
 
 
 # OGP's full text may be shown only as a short excerpt beside a link to OGP's page.
@@ -197,7 +198,7 @@ class Commitment(index.Indexed, models.Model):
     ]
 
     class Meta:
-        ordering = ["country__name", "plan_start_year", "identifier"]
+        ordering = ["country__sort_name", "plan_start_year", "identifier"]
 
     def __str__(self):
         return f"{self.identifier}: {self.title}"

@@ -1,23 +1,24 @@
 """Case study pages and their listing."""
 
-from django import forms
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from casestudies.admin_widgets import CommitmentsPanel, GroupedThemesWidget
 from casestudies.blocks import CaseStudyBodyBlock, KeyFigureBlock, SourceBlock
 from casestudies.models.commitments import OGP_VALUE_FIELDS
 
 
 class CaseStudyStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    IN_PROGRESS = "in-progress", "In progress"
-    IMPLEMENTED = "implemented", "Implemented"
-    STALLED = "stalled", "Stalled"
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in-progress", _("In progress")
+    IMPLEMENTED = "implemented", _("Implemented")
+    STALLED = "stalled", _("Stalled")
 
 
 # What a case study card shows (templates/includes/case_study_card.html) and what Wagtail
@@ -26,6 +27,8 @@ CARD_FIELDS = (
     "title",
     "url_path",
     "country__name",
+    # The country's name in French and Spanish is looked up by its code (site/reference_names.py).
+    "country__iso3",
     "jurisdiction",
     "period_start",
     "period_end",
@@ -149,7 +152,7 @@ class CaseStudyPage(Page):
                 FieldRowPanel([FieldPanel("country"), FieldPanel("jurisdiction")]),
                 FieldRowPanel([FieldPanel("period_start"), FieldPanel("period_end")]),
                 FieldPanel("status"),
-                FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("themes", widget=GroupedThemesWidget),
                 MultiFieldPanel(
                     [FieldPanel(field) for field, _ in OGP_VALUE_FIELDS], heading="OGP values"
                 ),
@@ -158,7 +161,7 @@ class CaseStudyPage(Page):
         ),
         FieldPanel("key_figures"),
         FieldPanel("body"),
-        FieldPanel("commitments"),
+        CommitmentsPanel("commitments"),
         FieldPanel("sources"),
         FieldPanel("is_sample"),
     ]

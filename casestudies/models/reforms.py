@@ -69,7 +69,7 @@ class ReformRecord(index.Indexed, models.Model):
     ]
 
     class Meta:
-        ordering = ["country__name", "theme__name", "title"]
+        ordering = ["country__sort_name", "theme__name", "title"]
         constraints = [
             models.UniqueConstraint(fields=["source", "kind", "key"], name="unique_reform_record"),
             models.CheckConstraint(

@@ -3,13 +3,15 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from exchange.page_tree import ensure_page_tree
+from exchange.sample_translations import load_sample_translations
 
 
 class Command(BaseCommand):
     help = (
         "Set up the page tree, import the real data (themes, World Bank countries, OGP "
-        "commitments), publish the sample case studies, courses and fellowships and build the "
-        "search index. Safe to run again: it updates."
+        "commitments), publish the sample case studies, courses and fellowships with their "
+        "sample French and Spanish translations, and build the search index. Safe to run "
+        "again: it updates."
     )
 
     def handle(self, *args, **options):
@@ -35,6 +37,12 @@ class Command(BaseCommand):
             publish=True,
             verbosity=verbosity,
         )
+        translations = load_sample_translations()
+        if verbosity:
+            self.stdout.write(
+                f"Sample translations: {len(translations.created)} created, "
+                f"{len(translations.updated)} updated, {translations.unchanged} unchanged."
+            )
         call_command("search_index", "rebuild", verbosity=verbosity)
         if verbosity:
             self.stdout.write(

@@ -1,0 +1,107 @@
+"""The language switcher, `hreflang` alternates and URLs in the reader's language."""
+
+from django import template
+from django.conf import settings
+from django.utils import translation
+
+from exchange import reference_names
+from exchange.languages import localized_url, path_in_language, unprefixed
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def language_versions(context) -> list[dict]:
+    """This page in each of the site's languages: code, name (in that language), URL and
+    whether it is the one being read. No query: the address differs only by its prefix."""
+    request = context["request"]
+    current = translation.get_language()
+    query = request.META.get("QUERY_STRING", "")
+    versions = []
+    for code, name in settings.LANGUAGES:
+        path = path_in_language(request.path, code)
+        versions.append(
+            {
+                "code": code,
+                "name": name,
+                "url": f"{path}?{query}" if query else path,
+                "absolute_url": request.build_absolute_uri(path),
+                "current": code == current,
+            }
+        )
+    return versions
+
+
+@register.filter(name="localized_url")
+def localized_url_filter(url: str) -> str:
+    """A site URL (a page's English `url`) in the language being read: `/fr/...`."""
+    return localized_url(url)
+
+
+@register.filter(name="unprefixed")
+def unprefixed_filter(path: str) -> str:
+    """A path without its language prefix, to compare with a section's English path."""
+    return unprefixed(path)
+
+
+@register.simple_tag(takes_context=True)
+def localized_pageurl(context, page) -> str:
+    """Like Wagtail's `pageurl`, in the language being read: the translation's address
+    when there is one, else the English page served there with a notice."""
+    return localized_url(page.get_url(request=context.get("request")))
+
+
+def _field(item, name: str):
+    return item.get(name, "") if isinstance(item, dict) else getattr(item, name, "")
+
+
+@register.filter
+def country_name(country) -> str:
+    """A country (model or dict with `iso3` and `name`) named in the reader's language."""
+    if not country:
+        return ""
+    if translation.get_language() == settings.LANGUAGE_CODE:
+        return _field(country, "name")  # never reads a field the page did not load
+    return reference_names.country_name(_field(country, "iso3"), _field(country, "name"))
+
+
+@register.filter
+def theme_name(theme) -> str:
+    """A policy area (model or dict with `slug` and `name`) named in the reader's language."""
+    if not theme:
+        return ""
+    if translation.get_language() == settings.LANGUAGE_CODE:
+        return _field(theme, "name")
+    return reference_names.theme_name(_field(theme, "slug"), _field(theme, "name"))
+
+
+@register.simple_tag
+def in_reader_language(pages) -> list:
+    """Listed pages with the title and summary of their translation into the language being
+    read, where there is one, in one query. The pages stay the English ones (their links go
+    through `localized_pageurl`, which reaches the translation)."""
+    pages = list(pages)
+    language = translation.get_language()
+    if not pages or language == settings.LANGUAGE_CODE:
+        return pages
+    model = type(pages[0])
+    fields = ["title", *(["summary"] if hasattr(pages[0], "summary") else [])]
+    # Listings load only what cards show: the translation keys are read here, in one query.
+    keys = dict(
+        model.objects.filter(pk__in=[page.pk for page in pages]).values_list(
+            "pk", "translation_key"
+        )
+    )
+    translated = {
+        row.pop("translation_key"): row
+        for row in model.objects.filter(
+            translation_key__in=keys.values(),
+            locale__language_code=language,
+            live=True,
+            alias_of__isnull=True,
+        ).values("translation_key", *fields)
+    }
+    for page in pages:
+        for field, value in translated.get(keys.get(page.pk), {}).items():
+            setattr(page, field, value)
+    return pages
