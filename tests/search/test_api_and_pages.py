@@ -535,7 +535,10 @@ QUERY_BUDGETS = [
         {"country": "ZMB", "q": "lobbying"},
         {"country": "ZMB", "q": "open data"},
         "li.peer",
-        6,  # + courses and open fellowships on the themes the goal names (one query each)
+        # + courses and open fellowships on the themes the goal names (one query each), and
+        # the footer's site settings, which a request reads once unless an earlier one in the
+        # process left them cached
+        7,
     ),
     (
         MATCH_API,
