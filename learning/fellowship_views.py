@@ -3,20 +3,33 @@
 The page answers the same whether or not the address already applied: an application that
 repeats one we have is not saved, and the person behind the address is told by email (with the
 date of the first one), never the person who posted.
+
+Nor does the time the page takes tell: a new application costs a row, a repeat does not, and
+that showed in the response time (issue 10). So the request only validates the form and
+enqueues `take_application`; the task saves (or finds) the application and writes the email,
+in the worker in production (exchange.mail), at once in development and tests. The same
+design as peer introductions (learning/introductions.py).
 """
 
 from __future__ import annotations
 
+import logging
+from functools import partial
+
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
-from django.utils import timezone
+from django.utils import timezone, translation
+from django_tasks import task
 
 from exchange import mail
 from exchange.rate_limit import RateLimit, client_address, too_many_requests
 from learning.accounts.forms import owner_of
 from learning.forms import FellowshipApplicationForm
-from learning.models import ApplicationStatus, FellowshipApplication
+from learning.models import ApplicationStatus, FellowshipApplication, FellowshipPage
+
+logger = logging.getLogger(__name__)
 
 # Every post from one network, valid or not: generous, because a ministry or a workshop often
 # shares one public address, but a flood costs the sender before we validate anything.
@@ -53,9 +66,8 @@ def apply(request, fellowship):
     if not per_email.allowed:
         return _rate_limited(request, fellowship, per_email)
 
-    application, created = submit_application(form, owner_of(request, form.cleaned_data["email"]))
+    enqueue_application(form, owner_of(request, form.cleaned_data["email"]))
     remember_application_sent(request, fellowship)
-    send_application_email(application, "received" if created else "again")
     messages.success(
         request,
         RECEIVED_MESSAGE.format(name=form.cleaned_data["name"], email=form.cleaned_data["email"]),
@@ -100,6 +112,45 @@ def _rate_limited(request, fellowship, decision):
     messages.error(request, RATE_LIMITED_MESSAGE.format(minutes=decision.retry_after_minutes))
     response = fellowship.render(request, context_overrides={"rate_limited": True})
     return too_many_requests(response, decision)
+
+
+def enqueue_application(form, applicant=None) -> None:
+    """Hand a valid posted application to `take_application`, once the transaction commits.
+
+    The task gets what the form was given (the worker validates it again) and what it cannot
+    find out later: who posted and the language the applicant reads. The deadline is not
+    checked again: what was posted in time stays in time, however long the queue.
+    """
+    data = {name: form.data.get(name) for name in form.fields if name in form.data}
+    transaction.on_commit(
+        partial(
+            take_application.enqueue,
+            data=data,
+            fellowship_id=form.fellowship.pk,
+            applicant_id=applicant.pk if applicant is not None else None,
+            language=translation.get_language(),
+        )
+    )
+
+
+@task()
+def take_application(data: dict, fellowship_id: int, applicant_id, language: str):
+    """Save the application (or find the one it repeats) and email its address: `received`
+    for a new one, `again` for a repeat. Returns the application's id, or None if the
+    fellowship is gone or the form no longer holds."""
+    fellowship = FellowshipPage.objects.filter(pk=fellowship_id).first()
+    if fellowship is None:
+        logger.warning("Application to fellowship %s, which no longer exists", fellowship_id)
+        return None
+    with translation.override(language):
+        form = FellowshipApplicationForm(data, fellowship=fellowship)
+        if not form.is_valid():
+            logger.warning("Application to %s no longer valid: %s", fellowship_id, form.errors)
+            return None
+        applicant = get_user_model().objects.filter(pk=applicant_id).first()
+        application, created = submit_application(form, applicant if applicant_id else None)
+        send_application_email(application, "received" if created else "again")
+        return application.pk
 
 
 def submit_application(form, applicant=None) -> tuple[FellowshipApplication, bool]:

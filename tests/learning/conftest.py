@@ -1,7 +1,9 @@
 """Shared learning fixtures: a small course with a quiz, learners, an enrolment."""
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
+from django_tasks_db.management.commands import db_worker
 
 from learning.factories import (
     CoursePageFactory,
@@ -15,6 +17,21 @@ from learning.factories import (
 from learning.models import CourseIndexPage, Enrollment, LessonPage
 
 QUIZ_ID = "quiz-0001"
+
+
+@pytest.fixture
+def database_queue(settings, monkeypatch):
+    """Tasks go to the database queue, as in production; returns a function that runs the
+    worker over what is queued (once: call it again for tasks those tasks queued)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # The worker checks its connection between tasks; inside the test's transaction that
+    # would end the transaction.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run_worker():
+        call_command("db_worker", batch=True, no_startup_delay=True, reload=False, verbosity=0)
+
+    return run_worker
 
 
 @pytest.fixture(autouse=True)

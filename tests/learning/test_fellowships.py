@@ -12,9 +12,12 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from casestudies.importers.base import ImportFailed
 from casestudies.models import Country, Theme
@@ -766,3 +769,63 @@ def test_status_of_an_application_to_a_sample_fellowship_says_it_is_not_reviewed
     client.force_login(amina)
     box = apply_box(client.get(fellowship.url))
     assert "not reviewed" in box.select_one(".application-status__meaning").get_text()
+
+
+# Applying costs the same, new or repeated ------------------------------------------------
+# The request checks the form and queues `take_application`; the worker does the rest
+# (issue 10: a new application used to take visibly longer, telling who had applied).
+
+
+def post_application_and_capture(fellowship, **overrides):
+    """The SQL statements of one post, from a new visitor (no session yet)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().post(apply_url(fellowship), application_data(**overrides))
+    assert response.status_code == 302
+    return [query["sql"].split()[0] for query in queries.captured_queries]
+
+
+def test_a_repeat_does_the_same_work_in_the_request_as_a_new_application(
+    fellowship, database_queue
+):
+    make_application(fellowship)  # Amina already applied
+    post_application_and_capture(fellowship, email="first.visitor@example.org")  # warms up
+
+    repeat = post_application_and_capture(fellowship)
+    new = post_application_and_capture(fellowship, email="someone.new@example.org")
+
+    assert repeat == new  # the same statements, in the same order
+    assert FellowshipApplication.objects.count() == 1  # nothing saved yet: only queued
+    assert mail.outbox == []
+    assert DBTaskResult.objects.filter(task_path__endswith="take_application").count() == 3
+
+
+def test_the_worker_saves_the_application_and_sends_the_right_emails(
+    fellowship, database_queue, django_capture_on_commit_callbacks
+):
+    make_application(fellowship, email="amina@example.org")
+    Client().post(apply_url(fellowship), application_data())  # a repeat
+    Client().post(apply_url(fellowship), application_data(email="Lucia@Example.org"))
+    assert FellowshipApplication.objects.count() == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        database_queue()  # saves the new application, queues both emails
+    database_queue()  # sends them
+
+    assert FellowshipApplication.objects.filter(email="lucia@example.org").exists()
+    assert FellowshipApplication.objects.count() == 2
+    subjects = {message.to[0]: message.subject for message in mail.outbox}
+    assert subjects["amina@example.org"].startswith("You already applied")
+    assert not subjects["lucia@example.org"].startswith("You already applied")
+
+
+def test_an_application_posted_in_time_is_kept_when_the_worker_runs_after_the_deadline(
+    fellowship, database_queue, django_capture_on_commit_callbacks
+):
+    Client().post(apply_url(fellowship), application_data())
+    fellowship.application_deadline = timezone.now() - dt.timedelta(minutes=1)
+    fellowship.save_revision().publish()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        database_queue()
+
+    assert FellowshipApplication.objects.get().email == "amina@example.org"

@@ -4,29 +4,15 @@ a new request used to take visibly longer, telling who had already asked)."""
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from learning.models import IntroductionRequest
 from tests.learning.test_introductions import REQUEST_URL, make_request, request_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def database_queue(settings, monkeypatch):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    # The worker checks its connection between tasks; inside the test's transaction that
-    # would end the transaction.
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-
-
-def run_worker():
-    call_command("db_worker", batch=True, no_startup_delay=True, reload=False, verbosity=0)
 
 
 def post_and_capture(**overrides):
@@ -56,9 +42,9 @@ def test_the_worker_saves_the_request_and_sends_its_emails(
     assert not IntroductionRequest.objects.exists()
 
     with django_capture_on_commit_callbacks(execute=True):
-        run_worker()  # saves the request, queues its email once that commits
+        database_queue()  # saves the request, queues its email once that commits
     assert mail.outbox == []
-    run_worker()  # sends it
+    database_queue()  # sends it
 
     introduction = IntroductionRequest.objects.get()
     assert introduction.email == "lucia@example.org"
