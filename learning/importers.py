@@ -55,7 +55,7 @@ VIDEO_KEYS = {"url", "title", "transcript"}
 PEERS_KEYS = {"theme", "goal"}
 QUIZ_KEYS = {"title", "pass_mark", "questions"}
 QUESTION_KEYS = {"text", "kind", "choices", "explanation"}
-CHOICE_KEYS = {"text", "correct"}
+CHOICE_KEYS = {"text", "correct", "explanation"}
 QUESTION_KINDS = ("single", "multiple")
 DEFAULT_QUIZ_TITLE = QuizBlock.base_blocks["title"].meta.default
 TITLE_MAX = CoursePage._meta.get_field("title").max_length
@@ -418,7 +418,8 @@ class _FileParser:
             if not isinstance(correct, bool):
                 self.fail(choice.line_of("correct"), "'correct' must be true or false")
             text = self.text(choice, "text", max_length=_max_length(QuizChoiceBlock, "text"))
-            choices.append({"text": text, "correct": correct})
+            explanation = self.text(choice, "explanation")
+            choices.append({"text": text, "correct": correct, "explanation": explanation})
         if "choices" in data and len(choices) < 2:
             self.fail(data.line_of("choices"), "a question needs at least two choices")
         right = sum(1 for choice in choices if choice["correct"] is True)

@@ -259,6 +259,25 @@ def test_changed_lesson_gets_a_new_revision_and_learners_keep_their_passed_quiz(
 
 
 @pytest.mark.django_db
+def test_a_choice_keeps_the_explanation_written_for_it(site, folder):
+    replace(
+        folder / IRM,
+        'explanation: "A budget helps delivery, but the IRM does not rate it for a star."',
+        'explanation: "Parliament is not part of the star."',
+    )
+    run(folder, publish=True)
+
+    questions = quiz_lesson("making-commitments-transformative").quizzes()[0][1]["questions"]
+    explained = {
+        choice["text"]: choice["explanation"]
+        for question in questions
+        for choice in question["choices"]
+        if choice["explanation"]
+    }
+    assert explained == {"A budget approved by parliament": "Parliament is not part of the star."}
+
+
+@pytest.mark.django_db
 def test_reimport_without_publish_saves_a_draft_and_leaves_the_live_page(site, folder):
     run(folder, publish=True)
     replace(folder / BO, 'title: "Using the data"', 'title: "Putting the data to work"')
