@@ -160,10 +160,3 @@ def test_a_spanish_or_french_query_finds_the_english_case_study(embedded_index, 
     )
 
     assert "Kenya's Access to Information Act" in [hit.title for hit in results.hits]
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("goal", ["make company owners public", "who controls companies"])
-def test_plain_words_for_company_ownership_name_beneficial_ownership(real_data, goal):
-    # Without them "company owners" was read as Private sector.
-    assert parse(goal).themes == ("beneficial-ownership",)
