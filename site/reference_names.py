@@ -23,6 +23,28 @@ from django.utils import translation
 
 THEME_TRANSLATIONS = Path(settings.BASE_DIR) / "casestudies" / "data" / "theme_translations.yaml"
 
+# Where the iso-codes catalogue gives a name in index order ("Congo, República Democrática
+# del") or misspelt ("Costa de Marfíl"), the name as it reads in a sentence, by language.
+COUNTRY_NAME_CORRECTIONS = {
+    "es": {
+        "CIV": "Costa de Marfil",
+        "COD": "República Democrática del Congo",
+        "COG": "República del Congo",
+        "COM": "Comoras",
+        "FSM": "Micronesia",
+        "PSE": "Estado de Palestina",
+        "VGB": "Islas Vírgenes Británicas",
+        "VIR": "Islas Vírgenes de los Estados Unidos",
+    },
+    "fr": {
+        "FSM": "Micronésie",
+        "PSE": "État de Palestine",
+        "RUS": "Fédération de Russie",
+        "SLB": "Îles Salomon",
+        "VIR": "Îles Vierges des États-Unis",
+    },
+}
+
 
 def _language(language: str | None) -> str:
     return (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
@@ -50,11 +72,16 @@ def country_name(iso3: str, name: str, language: str | None = None) -> str:
     language = _language(language)
     if language == settings.LANGUAGE_CODE or not iso3:
         return name
+    corrected = COUNTRY_NAME_CORRECTIONS.get(language, {}).get(iso3.upper())
+    if corrected:
+        return corrected
     iso_name = _iso_name(iso3)
-    if iso_name is None:
+    catalogue = _iso_catalogue(language)
+    if iso_name is None or type(catalogue) is gettext.NullTranslations:
         return name
-    translated = _iso_catalogue(language).gettext(iso_name)
-    return translated if translated != iso_name else name
+    # ISO's name even where the language writes it the same ("Iran", "Bahamas"): the World
+    # Bank's ("Iran, Islamic Rep.", "Bahamas, The") is an English index form.
+    return catalogue.gettext(iso_name)
 
 
 @cache
