@@ -18,6 +18,7 @@ from casestudies.models.commitments import Completion, OpenedGovernment, Potenti
 from exchange.pdf import Document, pdf_response
 from exchange.reference_names import country_name, theme_name
 from search.peers import MatchResult
+from search.reasons import say
 
 SOURCES = (
     gettext_lazy("Open Government Partnership, IRM data (commitments and their ratings)"),
@@ -150,7 +151,7 @@ def build_peer_brief(result: MatchResult, request, now=None) -> Document:
         )
         document.paragraph(_("Why this peer"), size=10, bold=True)
         for reason in peer.reasons:
-            document.bullet(reason)
+            document.bullet(say(reason))
         if peer.evidence:
             document.paragraph(_("Evidence"), size=10, bold=True)
             for item in peer.evidence:

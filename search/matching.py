@@ -37,6 +37,8 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_noop
+
 from search.backends.base import SearchHit
 
 INCOME_ORDER = ["Low income", "Lower middle income", "Upper middle income", "High income"]
@@ -53,20 +55,70 @@ RECORD_WEIGHT = 0.6
 # Without a policy area, a document must answer most of the goal to count at all.
 TEXT_ONLY_COVERAGE = 0.6
 
+# gettext_noop: the words are said in English here and translated where shown (search/reasons.py).
 COMPLETION_WORDS = {
-    "complete": "complete",
-    "substantial": "substantially complete",
-    "limited": "limited completion",
-    "not_started": "not started",
-    "withdrawn": "withdrawn",
+    "complete": gettext_noop("complete"),
+    "substantial": gettext_noop("substantially complete"),
+    "limited": gettext_noop("limited completion"),
+    "not_started": gettext_noop("not started"),
+    "withdrawn": gettext_noop("withdrawn"),
 }
-OPENED_WORDS = {"outstanding": "outstanding", "major": "major", "marginal": "marginal"}
+OPENED_WORDS = {
+    "outstanding": gettext_noop("outstanding"),
+    "major": gettext_noop("major"),
+    "marginal": gettext_noop("marginal"),
+}
 STATUS_WORDS = {
-    "implemented": "implemented",
-    "in-progress": "in progress",
-    "planned": "planned",
-    "stalled": "stalled",
+    "implemented": gettext_noop("implemented"),
+    "in-progress": gettext_noop("in progress"),
+    "planned": gettext_noop("planned"),
+    "stalled": gettext_noop("stalled"),
 }
+
+
+class Term(str):
+    """A name inside a reason (a region, an income group, a policy area, a rating word):
+    English as a string, with what it names, so that a page can say it in its language."""
+
+    kind: str  # "region", "income", "theme" or "word"
+    key: str  # the region or income group as in the data, a theme's slug, the English word
+
+    def __new__(cls, kind: str, key: str, english: str | None = None):
+        term = super().__new__(cls, key if english is None else english)
+        term.kind, term.key = kind, key
+        return term
+
+
+class Count(str):
+    """ "3 IRM-rated commitments": how many documents of one kind, in English."""
+
+    kind: str
+    n: int
+
+    def __new__(cls, kind: str, n: int):
+        one, many = EVIDENCE_KINDS[kind]
+        count = super().__new__(cls, f"{n} {one if n == 1 else many}")
+        count.kind, count.n = kind, n
+        return count
+
+
+class Reason(str):
+    """One line of "why this peer". As a string it is the English line (the API, the
+    command line, the tests); it keeps its message and values, so that search/reasons.py
+    can say it in the reader's language. A value is a string, a Term, a Count, another
+    Reason, or a tuple of those (said as a list)."""
+
+    message: str
+    values: dict
+
+    def __new__(cls, message: str, **values):
+        english = {
+            name: ", ".join(value) if isinstance(value, tuple) else value
+            for name, value in values.items()
+        }
+        reason = super().__new__(cls, message % english if values else message)
+        reason.message, reason.values = message, values
+        return reason
 
 
 @dataclass(frozen=True)
@@ -134,7 +186,7 @@ class PeerMatch:
     relevance: float  # R
     outcome: float  # O
     similarity: Similarity  # S
-    reasons: list[str]
+    reasons: list[Reason]
     evidence: list[Evidence]
 
     @property
@@ -197,46 +249,73 @@ def similarity(reformer: CountryProfile, peer: CountryProfile) -> Similarity:
     return Similarity(round(total, 4), parts)
 
 
-def _evidence_reason(hit: SearchHit) -> str:
+def _evidence_reason(hit: SearchHit) -> Reason:
     if hit.type == "casestudy":
-        status = STATUS_WORDS.get(hit.details.get("status"), "")
-        period = hit.details.get("period") or hit.year
-        sample = (
-            "; sample case study written by the Reform Exchange team"
-            if hit.details.get("sample")
-            else ""
-        )
-        return f"Case study: {hit.title} ({status}, {period}{sample})"
+        status = hit.details.get("status")
+        values = {
+            "title": hit.title,
+            "status": Term("word", STATUS_WORDS[status]) if status in STATUS_WORDS else "",
+            "period": str(hit.details.get("period") or hit.year or ""),
+        }
+        if hit.details.get("sample"):
+            return Reason(
+                gettext_noop(
+                    "Case study: %(title)s (%(status)s, %(period)s; sample case study "
+                    "written by the Reform Exchange team)"
+                ),
+                **values,
+            )
+        return Reason(gettext_noop("Case study: %(title)s (%(status)s, %(period)s)"), **values)
     if hit.type == "reform":
-        since = f" since {hit.year}" if hit.year else ""
-        return f"{hit.title}{since} — {hit.details.get('source', 'reform tracker')}"
+        source = hit.details.get("source") or Term("word", gettext_noop("reform tracker"))
+        if hit.year:
+            return Reason(
+                gettext_noop("%(title)s since %(year)s — %(source)s"),
+                title=hit.title,
+                year=str(hit.year),
+                source=source,
+            )
+        return Reason(gettext_noop("%(title)s — %(source)s"), title=hit.title, source=source)
     irm = hit.details.get("irm", {})
     facts = []
     if irm.get("completion") in COMPLETION_WORDS:
-        facts.append(COMPLETION_WORDS[irm["completion"]])
+        facts.append(Term("word", COMPLETION_WORDS[irm["completion"]]))
     if irm.get("did_it_open_government") in OPENED_WORDS:
-        facts.append(f"opened government: {OPENED_WORDS[irm['did_it_open_government']]}")
+        level = Term("word", OPENED_WORDS[irm["did_it_open_government"]])
+        facts.append(Reason(gettext_noop("opened government: %(level)s"), level=level))
     if irm.get("starred"):
-        facts.append("starred")
-    rating = "IRM: " + ", ".join(facts) if facts else "IRM: not assessed"
+        facts.append(Term("word", gettext_noop("starred")))
     title = " ".join(hit.title.split())  # some OGP titles contain line breaks
-    return f"{title} ({hit.year}; {rating})"
+    year = str(hit.year or "")
+    if facts:
+        return Reason(
+            gettext_noop("%(title)s (%(year)s; IRM: %(facts)s)"),
+            title=title,
+            year=year,
+            facts=tuple(facts),
+        )
+    return Reason(gettext_noop("%(title)s (%(year)s; IRM: not assessed)"), title=title, year=year)
 
 
-def _context_reasons(reformer: CountryProfile, peer: CountryProfile, sim: Similarity) -> list[str]:
+def _context_reasons(
+    reformer: CountryProfile, peer: CountryProfile, sim: Similarity
+) -> list[Reason]:
     reasons = []
     if sim.parts.get("region") == 1.0:
-        reasons.append(f"Same region: {peer.region}")
+        reasons.append(
+            Reason(gettext_noop("Same region: %(region)s"), region=Term("region", peer.region))
+        )
+    income = Term("income", peer.income_group, peer.income_group.lower())
     if sim.parts.get("income") == 1.0:
-        reasons.append(f"Same income group: {peer.income_group.lower()}")
+        reasons.append(Reason(gettext_noop("Same income group: %(income)s"), income=income))
     elif sim.parts.get("income") == 0.5:
-        reasons.append(f"Neighbouring income group: {peer.income_group.lower()}")
+        reasons.append(Reason(gettext_noop("Neighbouring income group: %(income)s"), income=income))
     if sim.parts.get("governance", 0) >= 0.75:
-        reasons.append("Similar governance indicators (World Bank WGI)")
+        reasons.append(Reason(gettext_noop("Similar governance indicators (World Bank WGI)")))
     if sim.parts.get("gdp", 0) >= 0.8 and sim.parts.get("income") != 1.0:
-        reasons.append("Similar income per person")
+        reasons.append(Reason(gettext_noop("Similar income per person")))
     if sim.parts.get("population", 0) >= 0.85:
-        reasons.append("Similar population size")
+        reasons.append(Reason(gettext_noop("Similar population size")))
     return reasons
 
 
@@ -268,7 +347,7 @@ EVIDENCE_KINDS = {
 }
 
 
-def _count_reason(evidence: list[Evidence], area_names: Mapping[str, str]) -> str | None:
+def _count_reason(evidence: list[Evidence], area_names: Mapping[str, str]) -> Reason | None:
     """How much evidence the country has on the goal's main area, in words.
 
     For example: On Beneficial ownership: 2 IRM-rated commitments, 1 case study.
@@ -280,12 +359,11 @@ def _count_reason(evidence: list[Evidence], area_names: Mapping[str, str]) -> st
     if len(on_main) < 2:
         return None
     counts = Counter(e.hit.type for e in on_main)
-    parts = [
-        f"{counts[kind]} {one if counts[kind] == 1 else many}"
-        for kind, (one, many) in EVIDENCE_KINDS.items()
-        if counts[kind]
-    ]
-    return f"On {area_names[main]}: " + ", ".join(parts)
+    return Reason(
+        gettext_noop("On %(area)s: %(counts)s"),
+        area=Term("theme", main, area_names[main]),
+        counts=tuple(Count(kind, counts[kind]) for kind in EVIDENCE_KINDS if counts[kind]),
+    )
 
 
 def _relevance(evidence: list[Evidence], areas: Mapping[str, float]) -> float:
