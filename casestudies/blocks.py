@@ -2,7 +2,7 @@
 
 from wagtail import blocks
 
-from exchange.blocks import MarkdownBlock, QuoteBlock
+from exchange.core.blocks import MarkdownBlock, QuoteBlock
 
 
 class SectionKind:

@@ -15,8 +15,8 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from casestudies.insights import ambition, benchmarks, data, worldmap
-from exchange.models import content_cached
-from exchange.reference_names import country_name, theme_name
+from exchange.core.page_cache import content_cached
+from exchange.core.reference_names import country_name, theme_name
 
 
 def _country_url(iso3: str) -> str:

@@ -19,8 +19,8 @@ from casestudies.models import (
     Theme,
 )
 from casestudies.models.pages import as_cards
-from exchange.reference_names import countries_in_reader_order
-from exchange.visibility import live_public
+from exchange.core.reference_names import countries_in_reader_order
+from exchange.core.visibility import live_public
 from learning.models import FellowshipPage, FellowshipStatus
 
 COUNTRIES_PER_PAGE = 60

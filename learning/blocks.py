@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
-from exchange.blocks import MarkdownBlock
+from exchange.core.blocks import MarkdownBlock
 
 
 class VideoBlock(blocks.StructBlock):

@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from exchange.pdf import Document, pdf_response
+from exchange.core.pdf import Document, pdf_response
 
 
 def _date(value) -> str:

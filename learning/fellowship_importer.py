@@ -22,12 +22,16 @@ import yaml
 from django.db import transaction
 from django.utils.text import slugify
 
-from casestudies.importers.base import ImportFailed, ImportResult, Problem, read_text
-from casestudies.importers.yaml_lines import Mapping as _Mapping
-from casestudies.importers.yaml_lines import Sequence as _Sequence
-from casestudies.importers.yaml_lines import load as load_yaml
-from casestudies.importers.yaml_lines import problem as yaml_problem
 from casestudies.models import Country, Theme
+from exchange.core.importing.base import ImportFailed, ImportResult, Problem, read_text
+from exchange.core.importing.yaml_lines import Mapping as _Mapping
+from exchange.core.importing.yaml_lines import Sequence as _Sequence
+from exchange.core.importing.yaml_lines import load as load_yaml
+from exchange.core.importing.yaml_lines import problem as yaml_problem
+
+# The one import of the top layer from an app: importing fellowships into an empty database
+# creates the page tree they hang from (docs/architecture.md, Layers). No cycle: page_tree
+# imports learning.models, not this module.
 from exchange.page_tree import ensure_page_tree
 from learning.models import FellowshipIndexPage, FellowshipPage
 

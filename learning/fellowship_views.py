@@ -7,7 +7,7 @@ date of the first one), never the person who posted.
 Nor does the time the page takes tell: a new application costs a row, a repeat does not, and
 that showed in the response time (issue 10). So the request only validates the form and
 enqueues `take_application`; the task saves (or finds) the application and writes the email,
-in the worker in production (exchange.mail), at once in development and tests. The same
+in the worker in production (exchange.core.mail), at once in development and tests. The same
 design as peer introductions (learning/introductions.py).
 """
 
@@ -23,8 +23,8 @@ from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django_tasks import task
 
-from exchange import mail
-from exchange.rate_limit import RateLimit, client_address, too_many_requests
+from exchange.core import mail
+from exchange.core.rate_limit import RateLimit, client_address, too_many_requests
 from learning.accounts.forms import owner_of
 from learning.forms import FellowshipApplicationForm
 from learning.models import ApplicationStatus, FellowshipApplication, FellowshipPage

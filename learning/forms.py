@@ -5,7 +5,7 @@ from django import forms
 from django.core.paginator import Paginator
 
 from casestudies.models import Country, Theme
-from exchange.reference_names import countries_in_reader_order, themes_in_reader_order
+from exchange.core.reference_names import countries_in_reader_order, themes_in_reader_order
 from learning.models import (
     CourseLevel,
     FellowshipApplication,

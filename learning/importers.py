@@ -20,12 +20,12 @@ import yaml
 from django.db import transaction
 from django.utils.text import slugify
 
-from casestudies.importers.base import ImportFailed, ImportResult, Problem, read_text
-from casestudies.importers.yaml_lines import Mapping as _Mapping
-from casestudies.importers.yaml_lines import Sequence as _Sequence
-from casestudies.importers.yaml_lines import load as load_yaml
-from casestudies.importers.yaml_lines import problem as yaml_problem
 from casestudies.models import CaseStudyPage, Theme
+from exchange.core.importing.base import ImportFailed, ImportResult, Problem, read_text
+from exchange.core.importing.yaml_lines import Mapping as _Mapping
+from exchange.core.importing.yaml_lines import Sequence as _Sequence
+from exchange.core.importing.yaml_lines import load as load_yaml
+from exchange.core.importing.yaml_lines import problem as yaml_problem
 from learning.blocks import (
     LessonBodyBlock,
     PeersPanelBlock,

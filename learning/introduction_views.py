@@ -15,7 +15,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods
 
 from casestudies.models import Country, Theme
-from exchange.rate_limit import RateLimit, client_address, too_many_requests
+from exchange.core.rate_limit import RateLimit, client_address, too_many_requests
 from learning.accounts.forms import owner_of
 from learning.forms import IntroductionRatingForm, IntroductionRequestForm
 from learning.introductions import enqueue_request

@@ -11,7 +11,7 @@ email that it already asked (and when), so nobody learns from the page who asked
 Nor from how long the page takes: a new request costs a row and a note to the brokers, a
 repeat neither, and that showed in the response time. So the request only validates the form
 and enqueues `take_request`; the task saves (or finds) the request and writes the emails, in
-the worker in production (exchange.mail), after the response in development and tests.
+the worker in production (exchange.core.mail), after the response in development and tests.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from casestudies.models import Country
-from exchange import mail
+from exchange.core import mail
 from learning.forms import IntroductionRequestForm
 from learning.models import IntroductionRequest, IntroductionStatus
 
@@ -131,7 +131,7 @@ def open_request_like(form) -> IntroductionRequest | None:
 def confirm_to_requester(submission: Submission, status_url: str) -> None:
     """Email the address of a request: `received` for a new one, `again` for a repeat.
 
-    The email is queued (exchange.mail): a mail server that is down delays it, and never
+    The email is queued (exchange.core.mail): a mail server that is down delays it, and never
     loses the request, which is in the brokers' queue all the same.
     """
     kind = "received" if submission.created else "again"

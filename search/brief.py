@@ -15,8 +15,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from casestudies.models.commitments import Completion, OpenedGovernment, PotentialImpact
-from exchange.pdf import Document, pdf_response
-from exchange.reference_names import country_name, theme_name
+from exchange.core.pdf import Document, pdf_response
+from exchange.core.reference_names import country_name, theme_name
 from search.peers import MatchResult
 from search.reasons import say
 

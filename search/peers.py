@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from casestudies.models import WGI_DIMENSIONS, Country, Theme
-from exchange.visibility import live_public
+from exchange.core.visibility import live_public
 from search.backends.base import MAX_PAGE_SIZE, MAX_QUERY_LENGTH, SearchQuery, SearchResults
 from search.matching import CountryProfile, PeerMatch, match_peers
 from search.service import InvalidSearch, search_query

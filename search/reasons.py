@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext, ngettext
 
-from exchange import reference_names
+from exchange.core import reference_names
 from search.matching import Count, Reason, Term
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from casestudies.models import Country, Theme
-from exchange.reference_names import countries_in_reader_order, themes_in_reader_order
+from exchange.core.reference_names import countries_in_reader_order, themes_in_reader_order
 from search import params
 from search.backends.base import OUTCOMES
 from search.presenters import Labels, facets_json, hit_json

@@ -8,6 +8,7 @@ class ExchangeConfig(AppConfig):
     verbose_name = "Reform Exchange site"
 
     def ready(self):
-        from exchange import page_cache
+        # Imported here: it names models, which exist only once the apps are loaded.
+        from exchange import signals
 
-        page_cache.connect()
+        signals.connect()

@@ -24,7 +24,7 @@ from django.utils import translation
 from wagtail.models import Page, Site
 from wagtail.views import serve as wagtail_serve
 
-from exchange.languages import default_language
+from exchange.core.languages import default_language
 
 
 @dataclass(frozen=True)

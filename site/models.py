@@ -1,13 +1,8 @@
 """The home page and site-wide settings."""
 
-from collections.abc import Callable
-
-from django.conf import settings
-from django.core.cache import cache
 from django.db import models
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -16,43 +11,9 @@ from wagtail.models import Page, Site
 
 from casestudies.models import CaseStudyIndexPage, CaseStudyPage, Commitment, Country, Theme
 from casestudies.models.pages import as_cards
-from exchange import page_cache
-from exchange.reference_names import countries_in_reader_order, theme_name
-from exchange.visibility import live_public
-
-# A day at most; any content change retires the entries long before (see `content_cached`).
-CONTENT_CACHE_SECONDS = 24 * 3600
-
-
-def content_cached(values: dict[str, Callable[[], object]]) -> dict:
-    """Values that depend only on the content, from the shared cache, in one round trip.
-
-    Each is stored with the page cache's version (exchange.page_cache) and counts only
-    while that version is current: every publish, unpublish, import or edit of countries,
-    themes and commitments, which retires the cached pages, retires these too, in every
-    process, with no signals of their own. A value missing or stale is rebuilt by its
-    function and stored again.
-    """
-    if settings.DEBUG:
-        # In development, template and code edits show at once (as Django caches templates
-        # only with DEBUG off).
-        return {name: build() for name, build in values.items()}
-    # Labels and names in these values are in the reader's language.
-    language = get_language()
-    keys = {name: f"content:{language}:{name}" for name in values}
-    found = cache.get_many([page_cache.VERSION_KEY, *keys.values()])
-    version = page_cache.current_version(found)
-    result, fresh = {}, {}
-    for name, build in values.items():
-        entry = found.get(keys[name])
-        if entry is not None and entry[0] == version:
-            result[name] = entry[1]
-        else:
-            result[name] = build()
-            fresh[keys[name]] = (version, result[name])
-    if fresh:
-        cache.set_many(fresh, CONTENT_CACHE_SECONDS)
-    return result
+from exchange.core.page_cache import content_cached
+from exchange.core.reference_names import countries_in_reader_order, theme_name
+from exchange.core.visibility import live_public
 
 
 def headline_figures() -> dict:

@@ -21,7 +21,7 @@ from wagtail.admin import messages
 from wagtail.contrib.simple_translation.views import SubmitPageTranslationView
 from wagtail.models import Locale, Page
 
-from exchange.visibility import live_public
+from exchange.core.visibility import live_public
 
 PERMISSION = "simple_translation.submit_translation"
 

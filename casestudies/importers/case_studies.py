@@ -16,8 +16,6 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from casestudies.blocks import KeyFigureBlock, SectionKind, SourceBlock
-from casestudies.importers import yaml_lines
-from casestudies.importers.base import ImportFailed, ImportResult, Problem, read_text
 from casestudies.models import (
     CaseStudyIndexPage,
     CaseStudyPage,
@@ -26,6 +24,8 @@ from casestudies.models import (
     Country,
     Theme,
 )
+from exchange.core.importing import yaml_lines
+from exchange.core.importing.base import ImportFailed, ImportResult, Problem, read_text
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
 PERIOD = re.compile(r"^([0-9]{4})(?:\s*[-–]\s*([0-9]{4})?)?$")

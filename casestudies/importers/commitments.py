@@ -18,15 +18,6 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Min
 
-from casestudies.importers.base import (
-    DIGITS,
-    ImportFailed,
-    ImportResult,
-    Problem,
-    complete_rows,
-    csv_records,
-    read_text,
-)
 from casestudies.models import (
     Commitment,
     Completion,
@@ -38,6 +29,15 @@ from casestudies.models import (
 )
 from casestudies.models.commitments import is_starred
 from casestudies.signals import commitments_imported
+from exchange.core.importing.base import (
+    DIGITS,
+    ImportFailed,
+    ImportResult,
+    Problem,
+    complete_rows,
+    csv_records,
+    read_text,
+)
 
 DEFAULT_FILE = "ogp/commitments_open_parliament_2024-07.csv"
 DEFAULT_FULL_TEXT_FILE = "ogp/commitments_open_parliament_2024-07_full_text.csv"

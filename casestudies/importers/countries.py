@@ -17,7 +17,9 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from casestudies.importers.base import (
+from casestudies.models import WGI_DIMENSIONS, Country
+from casestudies.signals import countries_imported
+from exchange.core.importing.base import (
     ImportFailed,
     ImportResult,
     Problem,
@@ -25,8 +27,6 @@ from casestudies.importers.base import (
     csv_records,
     read_text,
 )
-from casestudies.models import WGI_DIMENSIONS, Country
-from casestudies.signals import countries_imported
 
 INCOME_GROUPS = {"Low income", "Lower middle income", "Upper middle income", "High income"}
 ISO3 = re.compile(r"^[A-Z]{3}$")

@@ -22,7 +22,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 
-from casestudies.importers.base import (
+from casestudies.models import PARTICIPATING_STATUSES, Country, OGPStatus
+from casestudies.signals import countries_imported
+from exchange.core.importing.base import (
     ImportFailed,
     ImportResult,
     Problem,
@@ -30,8 +32,6 @@ from casestudies.importers.base import (
     csv_records,
     read_text,
 )
-from casestudies.models import PARTICIPATING_STATUSES, Country, OGPStatus
-from casestudies.signals import countries_imported
 
 DEFAULT_FILE = "ogp/ogp_national_members_2026-12.csv"
 REQUIRED_COLUMNS = ["iso3", "name", "year_joined", "status", "status_note", "source_urls"]

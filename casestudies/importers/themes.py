@@ -6,9 +6,9 @@ import yaml
 from django.db import transaction
 from django.utils.text import slugify
 
-from casestudies.importers import yaml_lines
-from casestudies.importers.base import ImportFailed, ImportResult, Problem, read_text
 from casestudies.models import Theme
+from exchange.core.importing import yaml_lines
+from exchange.core.importing.base import ImportFailed, ImportResult, Problem, read_text
 
 THEMES_FILE = Path(__file__).resolve().parent.parent / "data" / "themes.yaml"
 KNOWN_KEYS = {"column", "name", "slug", "parent", "description", "synonyms"}

@@ -1,7 +1,7 @@
 """What the map, the benchmarks and the insights page read from the database.
 
 Each function returns plain, language-neutral values (codes, names, counts). The tallies
-are kept in the shared content cache (`exchange.models.content_cached`): they change only
+are kept in the shared content cache (`exchange.core.page_cache.content_cached`): they change only
 when the data does, which retires them with the cached pages; labels and sentences are made
 per request, in the reader's language. The maps' figures are not cached here: the rendered
 map is (`casestudies.insight_views`).
@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from casestudies.insights.benchmarks import Tally
 from casestudies.models import Commitment, Country, ReformRecord, Theme
 from casestudies.models.commitments import OGP_VALUE_FIELDS
-from exchange.models import content_cached
+from exchange.core.page_cache import content_cached
 
 _RATING_FIELDS = [
     "pk",

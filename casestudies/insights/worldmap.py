@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from casestudies.insights import topojson
 from casestudies.insights.topojson import Point
-from exchange.reference_names import sort_key
+from exchange.core.reference_names import sort_key
 
 # Map width in SVG units; the height follows from the projection (Antarctica left out).
 WIDTH = 1000

@@ -27,7 +27,8 @@ CARD_FIELDS = (
     "title",
     "url_path",
     "country__name",
-    # The country's name in French and Spanish is looked up by its code (site/reference_names.py).
+    # The country's name in French and Spanish is looked up by its code
+    # (site/core/reference_names.py).
     "country__iso3",
     "jurisdiction",
     "period_start",

@@ -10,7 +10,7 @@ from django.urls import reverse
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.search import index
 
-from exchange.reference_names import sort_key
+from exchange.core.reference_names import sort_key
 
 # The six Worldwide Governance Indicators, in the World Bank's order.
 WGI_DIMENSIONS = [

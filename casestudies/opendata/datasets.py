@@ -31,7 +31,7 @@ from casestudies.models import (
 from casestudies.models.commitments import OGP_VALUE_FIELDS
 from casestudies.models.reforms import ReformSource
 from casestudies.opendata import licences
-from exchange.visibility import live_public
+from exchange.core.visibility import live_public
 
 CHUNK_SIZE = 500
 MAX_FILTER_VALUES = 50

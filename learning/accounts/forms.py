@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.debug import sensitive_variables
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
-from exchange import mail
+from exchange.core import mail
 from learning.accounts import throttling
 
 User = get_user_model()
@@ -218,7 +218,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     is how the owner of an address takes back an account someone else started with it, and
     that person's password does not survive.
 
-    The email leaves through `exchange.mail` (a task, after the commit), with its link on
+    The email leaves through `exchange.core.mail` (a task, after the commit), with its link on
     `PUBLIC_URL` when that is set.
     """
 

@@ -11,7 +11,7 @@ and the refusal says so and when to come back (HTTP 429 with Retry-After).
 - A successful log-in, or a password reset through the emailed link, forgets the account's
   failures. It does not forget the network's: otherwise anyone holding one account could
   clear their network's count by logging in to it between guesses at others.
-- The counters are `exchange.rate_limit` limits, in the cache that every process shares.
+- The counters are `exchange.core.rate_limit` limits, in the cache that every process shares.
 
 How it hooks in (settings: `AUTHENTICATION_BACKENDS`, `MIDDLEWARE`,
 `WAGTAILADMIN_USER_LOGIN_FORM`): `LoginThrottleBackend` comes first and refuses a paused log-in
@@ -28,7 +28,7 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 
-from exchange.rate_limit import Decision, RateLimit, client_address, too_many_requests
+from exchange.core.rate_limit import Decision, RateLimit, client_address, too_many_requests
 
 WINDOW_SECONDS = 15 * 60
 # Strict per account: ten tries in a quarter of an hour is plenty for someone who forgot.

@@ -16,8 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from exchange import mail
-from exchange.rate_limit import RateLimit, client_address, too_many_requests
+from exchange.core import mail
+from exchange.core.rate_limit import RateLimit, client_address, too_many_requests
 from learning.accounts import throttling, tokens
 from learning.accounts.forms import (
     LoginForm,

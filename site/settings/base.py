@@ -109,7 +109,7 @@ MIDDLEWARE = [
     # Control characters in a path, parameter or form field: 404/400 before anything
     # (the page cache, sessions, a view, the database) sees them.
     "exchange.middleware.RejectControlCharactersMiddleware",
-    "exchange.page_cache.AnonymousPageCacheMiddleware",
+    "exchange.core.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language comes from the URL (/fr/, /es/, none for English): see site/urls.py.
     "django.middleware.locale.LocaleMiddleware",
@@ -220,7 +220,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/accounts/dashboard/"
 
-# Email (every message goes through exchange.mail). Development prints it to the console,
+# Email (every message goes through exchange.core.mail). Development prints it to the console,
 # tests keep it in memory; production sends through this SMTP server.
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
@@ -255,7 +255,7 @@ def tasks_setting(default: str) -> dict:
 TASKS = tasks_setting("immediate")
 
 # Log-in throttling for the learners' and the admin's log-in (learning/accounts/throttling.py)
-# and rate limits on public forms (exchange.rate_limit); docs/operations.md explains both.
+# and rate limits on public forms (exchange.core.rate_limit); docs/operations.md explains both.
 AUTHENTICATION_BACKENDS = [
     "learning.accounts.throttling.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.http import urlencode
 
-from exchange.markdown import render_markdown
+from exchange.core.markdown import render_markdown
 
 register = template.Library()
 

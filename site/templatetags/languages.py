@@ -4,8 +4,8 @@ from django import template
 from django.conf import settings
 from django.utils import translation
 
-from exchange import reference_names
-from exchange.languages import localized_url, path_in_language, unprefixed
+from exchange.core import reference_names
+from exchange.core.languages import localized_url, path_in_language, unprefixed
 
 register = template.Library()
 

@@ -18,8 +18,6 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from casestudies.importers import yaml_lines
-from casestudies.importers.base import ImportFailed, decode_text
 from casestudies.models import (
     CaseStudyPage,
     Commitment,
@@ -28,6 +26,8 @@ from casestudies.models import (
     ReformSource,
     Theme,
 )
+from exchange.core.importing import yaml_lines
+from exchange.core.importing.base import ImportFailed, decode_text
 from learning.fellowship_importer import import_fellowships
 from learning.models import CoursePage, FellowshipPage
 

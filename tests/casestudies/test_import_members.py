@@ -16,9 +16,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from casestudies.importers.base import ImportFailed
 from casestudies.importers.members import MEMBERSHIP_FIELDS, NOT_A_MEMBER, import_members
 from casestudies.models import Country
+from exchange.core.importing.base import ImportFailed
 
 pytestmark = pytest.mark.django_db
 

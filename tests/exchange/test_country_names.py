@@ -1,10 +1,10 @@
-"""Country names in French and Spanish read as they do in a sentence (site/reference_names.py):
+"""Country names in French and Spanish read as they do in a sentence (site/core/reference_names.py):
 ISO's names from the iso-codes catalogues, never the World Bank's English index forms, and
 the team's corrections where the catalogue is in index order or misspelt."""
 
 import pytest
 
-from exchange.reference_names import country_name
+from exchange.core.reference_names import country_name
 
 
 @pytest.mark.parametrize(

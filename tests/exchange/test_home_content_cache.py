@@ -1,5 +1,5 @@
 """The home page keeps its figures, theme counts and country menu in the shared cache,
-and shows the new ones as soon as the content changes (exchange.models.content_cached)."""
+and shows the new ones as soon as the content changes (exchange.core.page_cache.content_cached)."""
 
 import pytest
 from bs4 import BeautifulSoup

@@ -1,4 +1,4 @@
-"""Every email leaves through exchange.mail: a task, enqueued once the transaction commits.
+"""Every email leaves through exchange.core.mail: a task, enqueued once the transaction commits.
 
 In production the task waits in the database (django-tasks-db) until `manage.py db_worker`
 sends it; development and tests run it at once, after the commit.
@@ -12,7 +12,7 @@ from django_tasks.signals import task_enqueued
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
-from exchange import mail
+from exchange.core import mail
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +78,7 @@ def test_with_the_database_queue_a_request_only_enqueues_and_the_worker_sends(
     assert response.status_code == 302
     assert outbox.outbox == []  # the learner did not wait on the mail server
     [queued] = DBTaskResult.objects.all()
-    assert queued.task_path == "exchange.mail.send_email"
+    assert queued.task_path == "exchange.core.mail.send_email"
     assert queued.status == "READY"
 
     # The worker checks its connection between tasks; inside the test's transaction that

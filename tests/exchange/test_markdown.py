@@ -4,7 +4,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from casestudies.factories import CaseStudyPageFactory
-from exchange.markdown import render_markdown
+from exchange.core.markdown import render_markdown
 
 ATTACKS = {
     "script tag": "Before <script>alert('xss')</script> after",

@@ -22,7 +22,7 @@ from casestudies.factories import (
     ThemeFactory,
 )
 from casestudies.signals import commitments_imported, countries_imported
-from exchange import page_cache
+from exchange.core import page_cache
 from tests.conftest import require_service
 
 pytestmark = [pytest.mark.django_db]

@@ -1,4 +1,4 @@
-"""exchange.pdf: documents come out with every character a reader needs, with or without a
+"""exchange.core.pdf: documents come out with every character a reader needs, with or without a
 Unicode font on the machine."""
 
 import io
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from exchange import pdf
+from exchange.core import pdf
 from tests.conftest import require_service
 
 NAMES = "Côte d'Ivoire — Türkiye, São Tomé and Príncipe; “Łódź” … Ελλάδα"

@@ -11,8 +11,8 @@ from django.db import connection
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from exchange import rate_limit
-from exchange.rate_limit import RateLimit, client_address, too_many_requests
+from exchange.core import rate_limit
+from exchange.core.rate_limit import RateLimit, client_address, too_many_requests
 from tests.conftest import require_service
 from tests.learning.cache_workers import (
     TakingTurns,

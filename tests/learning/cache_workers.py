@@ -14,7 +14,7 @@ from django.core.cache.backends.db import DatabaseCache
 from django.core.management.commands.createcachetable import Command as CreateCacheTable
 from django.db import DEFAULT_DB_ALIAS, connection
 
-from exchange import rate_limit
+from exchange.core import rate_limit
 
 TABLE = "test_shared_rate_limit_cache"
 

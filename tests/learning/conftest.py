@@ -39,7 +39,7 @@ def each_request_commits(monkeypatch, django_capture_on_commit_callbacks):
     """Run what a request leaves for "on commit" (emails, index updates) when it ends.
 
     The site's requests are not wrapped in a transaction, so in production their writes
-    commit as they go and their on-commit work (exchange.mail) runs before the response.
+    commit as they go and their on-commit work (exchange.core.mail) runs before the response.
     A test runs inside a transaction that never commits; without this, no email a request
     sends would ever reach the outbox. tests/exchange/test_mail.py shows the real order.
     """

@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from casestudies.importers.base import ImportFailed
 from casestudies.models import Country, Theme
+from exchange.core.importing.base import ImportFailed
 from learning.factories import FellowshipPageFactory
 from learning.fellowship_importer import import_fellowships
 from learning.fellowship_views import APPLICATION_ATTEMPTS, APPLICATIONS_PER_EMAIL

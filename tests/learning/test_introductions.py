@@ -500,7 +500,7 @@ def test_a_mail_server_that_is_down_loses_no_request_and_shows_no_error(
     assert "We received your request" in visible_text(response)
     # The email task failed where operators look (the worker's log, the task's result).
     assert any(
-        record.name == "exchange.mail" and "lucia" not in record.getMessage()
+        record.name == "exchange.core.mail" and "lucia" not in record.getMessage()
         for record in caplog.records
         if record.levelname == "ERROR"
     )

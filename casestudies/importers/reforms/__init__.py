@@ -25,11 +25,11 @@ from pathlib import Path
 from django.db import transaction
 from django.dispatch import Signal
 
-from casestudies.importers.base import ImportFailed, ImportResult, Problem
 from casestudies.importers.reforms.base import Fact, ReformImporter, alpha3
 from casestudies.importers.reforms.open_contracting import OpenContractingImporter
 from casestudies.importers.reforms.open_ownership import OpenOwnershipImporter
 from casestudies.models import Country, ReformRecord, Theme
+from exchange.core.importing.base import ImportFailed, ImportResult, Problem
 
 IMPORTERS: tuple[ReformImporter, ...] = (
     OpenContractingImporter(),

@@ -19,8 +19,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from casestudies.importers.base import ImportFailed, Problem, control_problem, read_text
 from casestudies.models import ReformRecord
+from exchange.core.importing.base import ImportFailed, Problem, control_problem, read_text
 
 # Kosovo is not in ISO 3166; trackers use the user-assigned XK and the World Bank
 # (our Country table) uses XKX. pycountry does not know it, so it is the one exception.
@@ -104,7 +104,7 @@ def country_names(iso2: str) -> list[str]:
 
 def read_utf8(path: Path, problems: list[Problem]) -> str | None:
     """The file's text, or None with a problem when it is not UTF-8 (a BOM is allowed)
-    or holds a control character (see `casestudies.importers.base.read_text`).
+    or holds a control character (see `exchange.core.importing.base.read_text`).
 
     These sources are published as UTF-8: anything else is a wrong or damaged file,
     and guessing its encoding would import mangled names.

@@ -31,7 +31,6 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from casestudies.importers.base import ImportFailed, Problem
 from casestudies.importers.reforms.base import (
     ALPHA2,
     KEY_MAX_LENGTH,
@@ -46,6 +45,7 @@ from casestudies.importers.reforms.base import (
     year_problem,
 )
 from casestudies.models import ReformSource
+from exchange.core.importing.base import ImportFailed, Problem
 
 KIND = "ocds-publisher"
 ONGOING, HISTORIC_ONLY, IMPLEMENTING = 0.5, 0.4, 0.3

@@ -38,7 +38,6 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from casestudies.importers.base import ImportFailed, Problem, complete_rows, csv_records
 from casestudies.importers.reforms.base import (
     ALPHA2,
     Fact,
@@ -49,6 +48,7 @@ from casestudies.importers.reforms.base import (
     url_problem,
 )
 from casestudies.models import ReformSource
+from exchange.core.importing.base import ImportFailed, Problem, complete_rows, csv_records
 
 COUNTRIES_FILE = "openownership_countries_2022-02.csv"
 REGISTERS_FILE = "openownership_registers_2022-02.csv"

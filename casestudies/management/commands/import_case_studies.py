@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from casestudies.importers.case_studies import import_case_studies
-from casestudies.importers.command import ImportCommand
+from exchange.core.importing.command import ImportCommand
 
 
 class Command(ImportCommand):

@@ -1,11 +1,11 @@
 from pathlib import Path
 
-from casestudies.importers.command import ImportCommand
 from casestudies.importers.commitments import (
     default_full_text_path,
     default_path,
     import_commitments,
 )
+from exchange.core.importing.command import ImportCommand
 
 
 class Command(ImportCommand):

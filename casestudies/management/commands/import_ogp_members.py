@@ -1,7 +1,7 @@
 from pathlib import Path
 
-from casestudies.importers.command import ImportCommand
 from casestudies.importers.members import default_path, import_members
+from exchange.core.importing.command import ImportCommand
 
 
 class Command(ImportCommand):

@@ -2,10 +2,10 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from casestudies.importers.base import ImportFailed
-from casestudies.importers.command import ImportCommand
 from casestudies.importers.reforms import IMPORTERS, import_reform_records
 from casestudies.models import ReformSource
+from exchange.core.importing.base import ImportFailed
+from exchange.core.importing.command import ImportCommand
 
 
 class Command(ImportCommand):

@@ -1,7 +1,7 @@
 from pathlib import Path
 
-from casestudies.importers.command import ImportCommand
 from casestudies.importers.themes import THEMES_FILE, import_themes
+from exchange.core.importing.command import ImportCommand
 
 
 class Command(ImportCommand):

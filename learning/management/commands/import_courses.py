@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from casestudies.importers.command import ImportCommand
+from exchange.core.importing.command import ImportCommand
 from learning.importers import import_courses
 
 

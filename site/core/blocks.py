@@ -3,7 +3,7 @@
 from django.utils.functional import cached_property
 from wagtail import blocks
 
-from exchange.markdown import render_markdown
+from exchange.core.markdown import render_markdown
 
 
 class MarkdownBlock(blocks.TextBlock):

@@ -23,7 +23,7 @@ from collections.abc import Hashable
 
 import yaml
 
-from casestudies.importers.base import Problem, control_problem
+from exchange.core.importing.base import Problem, control_problem
 
 # Content files nest about a dozen levels (course → modules → lessons → body → quiz →
 # questions → choices); twenty leaves room and stops far below Python's recursion limit.

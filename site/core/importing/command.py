@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from casestudies.importers.base import ImportFailed
+from exchange.core.importing.base import ImportFailed
 
 
 class ImportCommand(BaseCommand):

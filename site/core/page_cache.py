@@ -29,14 +29,16 @@ import hashlib
 import logging
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.translation import get_language
 
-from exchange.languages import language_of_path, unprefixed
+from exchange.core.languages import language_of_path, unprefixed
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +138,7 @@ def _bump() -> None:
 
 
 def invalidate(**kwargs) -> None:
-    """Make every cached page stale (connected to content-changing signals).
+    """Make every cached page stale (exchange.signals connects it to every content change).
 
     Bumped at once, so the rest of this process's request or transaction sees the change,
     and again once the transaction commits: a page another process rendered from the
@@ -219,36 +221,44 @@ class AnonymousPageCacheMiddleware:
         return response
 
 
-def _settings_saved(sender, created, **kwargs) -> None:
-    # The first page rendered creates the settings row with its defaults: nothing changed.
-    if not created:
-        invalidate()
+# A day at most; any content change retires the entries long before (see `content_cached`).
+CONTENT_CACHE_SECONDS = 24 * 3600
 
 
-def connect() -> None:
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-    from wagtail.models import Page
-    from wagtail.signals import page_published, page_unpublished, post_page_move
+def content_cached(values: dict[str, Callable[[], object]]) -> dict:
+    """Values that depend only on the content, from the shared cache, in one round trip.
 
-    from casestudies.importers.reforms import reform_records_imported
-    from casestudies.models import Commitment, Country, ReformRecord, Theme
-    from casestudies.signals import commitments_imported, countries_imported
-    from exchange.models import SiteSettings
-
-    page_published.connect(invalidate, dispatch_uid="page-cache-published")
-    page_unpublished.connect(invalidate, dispatch_uid="page-cache-unpublished")
-    post_page_move.connect(invalidate, dispatch_uid="page-cache-moved")
-    # Deleting a page of any type deletes its Page row too, which sends this.
-    post_delete.connect(invalidate, sender=Page, dispatch_uid="page-cache-page-delete")
-    # Importers write in bulk (no post_save) and send these once they have committed.
-    commitments_imported.connect(invalidate, dispatch_uid="page-cache-import")
-    reform_records_imported.connect(invalidate, dispatch_uid="page-cache-reform-import")
-    countries_imported.connect(invalidate, dispatch_uid="page-cache-country-import")
-    for model in (Commitment, Country, Theme, ReformRecord):
-        name = model.__name__
-        post_save.connect(invalidate, sender=model, dispatch_uid=f"page-cache-save-{name}")
-        post_delete.connect(invalidate, sender=model, dispatch_uid=f"page-cache-del-{name}")
-    post_save.connect(_settings_saved, sender=SiteSettings, dispatch_uid="page-cache-settings")
-    m2m_changed.connect(
-        invalidate, sender=Commitment.themes.through, dispatch_uid="page-cache-c-themes"
-    )
+    Each is stored with the page cache's version (above) and counts only
+    while that version is current: every publish, unpublish, import or edit of countries,
+    themes and commitments, which retires the cached pages, retires these too, in every
+    process, with no signals of their own. A value missing or stale is rebuilt by its
+    function and stored again. With the cache unreachable every value is built, as pages
+    are then served uncached.
+    """
+    if settings.DEBUG:
+        # In development, template and code edits show at once (as Django caches templates
+        # only with DEBUG off).
+        return {name: build() for name, build in values.items()}
+    # Labels and names in these values are in the reader's language.
+    language = get_language()
+    keys = {name: f"content:{language}:{name}" for name in values}
+    try:
+        found = cache.get_many([VERSION_KEY, *keys.values()])
+    except Exception:
+        logger.exception("Content cache unavailable; values built for this request")
+        return {name: build() for name, build in values.items()}
+    version = current_version(found)
+    result, fresh = {}, {}
+    for name, build in values.items():
+        entry = found.get(keys[name])
+        if entry is not None and entry[0] == version:
+            result[name] = entry[1]
+        else:
+            result[name] = build()
+            fresh[keys[name]] = (version, result[name])
+    if fresh:
+        try:
+            cache.set_many(fresh, CONTENT_CACHE_SECONDS)
+        except Exception:
+            logger.exception("Content cache unavailable; values not stored")
+    return result
