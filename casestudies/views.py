@@ -21,7 +21,7 @@ from casestudies.models import (
 from casestudies.models.pages import as_cards
 from exchange.reference_names import countries_in_reader_order
 from exchange.visibility import live_public
-from learning.models import FellowshipPage, FellowshipStatus
+from learning.models import FellowshipPage
 
 COUNTRIES_PER_PAGE = 60
 COMMITMENTS_PER_PAGE = 25
@@ -135,9 +135,7 @@ def country_detail(request, iso3):
         (theme, list(records)) for theme, records in groupby(reform_records, lambda r: r.theme)
     ]
     now = timezone.now()
-    open_fellowships = [
-        page for page in fellowships if page.status_at(now) == FellowshipStatus.OPEN
-    ]
+    open_fellowships = [page for page in fellowships if page.is_open_at(now)]
     return render(
         request,
         "casestudies/country_detail.html",

@@ -87,11 +87,7 @@ class FellowshipFilterForm(forms.Form):
             fellowships = fellowships.filter(host_country__iso3=cleaned["country"])
         if cleaned.get("region"):
             fellowships = fellowships.filter(host_country__region=cleaned["region"])
-        if cleaned.get("status") == FellowshipStatus.OPEN:
-            fellowships = fellowships.filter(application_deadline__gt=now)
-        elif cleaned.get("status") == FellowshipStatus.CLOSED:
-            fellowships = fellowships.filter(application_deadline__lte=now)
-        return fellowships
+        return fellowships.with_status(cleaned.get("status"), now)
 
     paginate = staticmethod(CourseFilterForm.paginate)
 

@@ -78,12 +78,8 @@ def open_fellowships_hosted_by(countries, theme_slugs, now=None) -> list:
     if not countries or not theme_slugs:
         return []
     return list(
-        live_public(FellowshipPage.objects)
-        .filter(
-            host_country__iso3__in=list(countries),
-            themes__slug__in=list(theme_slugs),
-            application_deadline__gt=now or timezone.now(),
-        )
+        live_public(FellowshipPage.objects.open(now or timezone.now()))
+        .filter(host_country__iso3__in=list(countries), themes__slug__in=list(theme_slugs))
         .select_related("host_country")
         .prefetch_related("themes")
         .distinct()
