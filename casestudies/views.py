@@ -10,6 +10,7 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from casestudies import insight_views
+from casestudies.filters import CountryFilter
 from casestudies.models import (
     WGI_DIMENSIONS,
     CaseStudyPage,
@@ -19,6 +20,7 @@ from casestudies.models import (
     Theme,
 )
 from casestudies.models.pages import as_cards
+from exchange.listing import listing_context
 from exchange.reference_names import countries_in_reader_order
 from exchange.visibility import live_public
 from learning.models import FellowshipPage
@@ -63,22 +65,19 @@ def country_list(request):
     countries = Country.objects.annotate(
         commitment_count=Count("commitments", distinct=True),
         case_study_count=Count("case_studies", filter=Q(case_studies__live=True), distinct=True),
+    ).order_by("sort_name")
+    context = listing_context(
+        request, countries, CountryFilter, COUNTRIES_PER_PAGE, items_name="countries"
     )
-    region = request.GET.get("region", "")
-    members_only = request.GET.get("members") == "1"
-    if region:
-        countries = countries.filter(region=region)
-    if members_only:
-        countries = countries.ogp_members()
     regions = Country.objects.order_by("region").values_list("region", flat=True).distinct()
     return render(
         request,
         "casestudies/country_list.html",
         {
-            "countries": _page(request, countries.order_by("sort_name"), COUNTRIES_PER_PAGE),
+            **context,
             "regions": list(regions),
-            "region": region,
-            "members_only": members_only,
+            "region": context["filter"].region_asked,
+            "members_only": context["filter"].members_only,
             "world_map": insight_views.commitments_map(),
         },
     )

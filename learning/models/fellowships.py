@@ -28,6 +28,8 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from exchange.listing import ListingPage
+
 MOTIVATION_MAX = 3000
 
 
@@ -103,23 +105,17 @@ class FellowshipPageQuerySet(PageQuerySet):
 FellowshipPageManager = PageManager.from_queryset(FellowshipPageQuerySet)
 
 
-class FellowshipIndexPage(Page):
+class FellowshipIndexPage(ListingPage):
     """`/fellowships/`: open fellowships first (nearest deadline first), then closed ones."""
 
-    intro = models.TextField(blank=True, help_text="One or two sentences above the list.")
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["exchange.HomePage"]
     subpage_types = ["learning.FellowshipPage"]
-    max_count = 1
-    page_size = 12
-
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    filterset_class = "learning.filters.FellowshipFilter"
+    items_name = "fellowships"
 
     class Meta:
         verbose_name = "fellowship index"
 
-    def fellowships(self, now=None):
+    def listing_queryset(self, now):
         """Live fellowships in listing order, with what the cards show fetched up front."""
         return (
             FellowshipPage.objects.child_of(self)
@@ -127,20 +123,8 @@ class FellowshipIndexPage(Page):
             .public()
             .select_related("host_country")
             .prefetch_related("themes")
-            .in_listing_order(now or timezone.now())
+            .in_listing_order(now)
         )
-
-    def get_context(self, request, *args, **kwargs):
-        from learning.forms import FellowshipFilterForm
-
-        context = super().get_context(request, *args, **kwargs)
-        now = timezone.now()
-        fellowships = self.fellowships(now)
-        filter_form = FellowshipFilterForm(request.GET, fellowships=fellowships)
-        fellowships = filter_form.filter(fellowships, now)
-        page = filter_form.paginate(fellowships, self.page_size, request.GET.get("page"))
-        context.update(filter_form=filter_form, fellowships=page, paginator=page.paginator)
-        return context
 
 
 class FellowshipPage(RoutablePageMixin, Page):
