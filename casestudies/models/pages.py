@@ -12,6 +12,7 @@ from casestudies.admin_widgets import CommitmentsPanel, GroupedThemesWidget
 from casestudies.blocks import CaseStudyBodyBlock, KeyFigureBlock, SourceBlock
 from casestudies.models.commitments import OGP_VALUE_FIELDS
 from exchange.listing import ListingPage
+from exchange.visibility import live_public
 
 
 class CaseStudyStatus(models.TextChoices):
@@ -81,9 +82,7 @@ class CaseStudyIndexPage(ListingPage):
 
     def listing_queryset(self, now):
         return (
-            CaseStudyPage.objects.child_of(self)
-            .live()
-            .public()
+            live_public(CaseStudyPage.objects.child_of(self))
             .select_related("country")
             .prefetch_related("themes")
             .order_by("-period_start", "title")

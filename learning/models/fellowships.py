@@ -29,6 +29,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from exchange.listing import ListingPage
+from exchange.visibility import live_public
 
 MOTIVATION_MAX = 3000
 
@@ -118,9 +119,7 @@ class FellowshipIndexPage(ListingPage):
     def listing_queryset(self, now):
         """Live fellowships in listing order, with what the cards show fetched up front."""
         return (
-            FellowshipPage.objects.child_of(self)
-            .live()
-            .public()
+            live_public(FellowshipPage.objects.child_of(self))
             .select_related("host_country")
             .prefetch_related("themes")
             .in_listing_order(now)

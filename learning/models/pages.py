@@ -18,6 +18,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from exchange.listing import ListingPage
+from exchange.visibility import live_public
 from learning.blocks import LessonBodyBlock
 
 # How the sample courses' summaries open (learning/sample_content/*.yaml).
@@ -63,9 +64,7 @@ class CourseIndexPage(ListingPage):
 
     def listing_queryset(self, now):
         return (
-            CoursePage.objects.child_of(self)
-            .live()
-            .public()
+            live_public(CoursePage.objects.child_of(self))
             .prefetch_related("themes")
             .annotate(
                 completed_count=Count(
