@@ -3,7 +3,8 @@
 from itertools import groupby
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -64,7 +65,17 @@ def _live_case_studies():
 def country_list(request):
     countries = Country.objects.annotate(
         commitment_count=Count("commitments", distinct=True),
-        case_study_count=Count("case_studies", filter=Q(case_studies__live=True), distinct=True),
+        # Counted like the listing counts them: live, public, once per translation group.
+        case_study_count=Coalesce(
+            Subquery(
+                live_public(CaseStudyPage.objects.filter(country=OuterRef("pk")))
+                .order_by()
+                .values("country")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        ),
     ).order_by("sort_name")
     context = listing_context(
         request, countries, CountryFilter, COUNTRIES_PER_PAGE, items_name="countries"

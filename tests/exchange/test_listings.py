@@ -242,3 +242,19 @@ def test_a_control_character_in_a_listing_parameter_is_a_400(client, home, url):
     response = client.get(url)
     assert response.status_code == 400
     assert b"control character" in response.content
+
+
+def test_a_countrys_case_studies_are_counted_once_whatever_their_translations(client, case_studies):
+    from wagtail.models import Locale
+
+    from casestudies.models import CaseStudyPage
+
+    chile = CaseStudyPage.objects.live().get(country__iso3="CHL")
+    french = Locale.objects.get_or_create(language_code="fr")[0]
+    chile.copy_for_translation(french, copy_parents=True).save_revision().publish()
+    assert CaseStudyPage.objects.live().filter(country__iso3="CHL").count() == 2
+
+    response = get(client, "/countries/?region=Latin+America+%26+Caribbean&members=1")
+    [row] = [c for c in response.context["countries"] if c.iso3 == "CHL"]
+    assert row.case_study_count == 1
+    assert result_count(get(client, "/case-studies/?country=CHL")) == "1 case study"
