@@ -112,26 +112,25 @@ def country_detail(request, iso3):
             list(group) for _, group in groupby(commitments, key=lambda c: c.action_plan_id)
         )
     ]
-    # One list of countries feeds the peer form's menu, "similar members" and the regional
-    # governance medians of the benchmark (one query).
+    from search.peers import similar_members
+
+    # One list of countries feeds the peer form's menu, "similar members" (ranked by the peer
+    # matcher's context similarity) and the regional governance medians of the benchmark
+    # (one query).
     countries = list(
         Country.objects.order_by("sort_name").only(
             "iso3",
             "name",
+            "sort_name",
             "region",
             "income_group",
             "ogp_member",
+            "population",
+            "gdp_per_capita",
             *(field for field, _code, _label in WGI_DIMENSIONS),
         )
     )
-    similar = [
-        other
-        for other in countries
-        if country.income_group
-        and other.pk != country.pk
-        and other.ogp_member
-        and (other.region, other.income_group) == (country.region, country.income_group)
-    ]
+    similar = similar_members(country, countries)
     case_studies, fellowships = _with_site_roots(
         _live_case_studies().filter(country=country),
         live_public(FellowshipPage.objects)
