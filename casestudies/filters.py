@@ -1,9 +1,11 @@
-"""Listing filters, read from and kept in the URL query string."""
+"""The case-study listing's filters, read from and kept in the URL query string
+(exchange.listing). An invalid value (an unknown theme) lists nothing."""
 
 import django_filters
 from django.db.models import Q
 
 from casestudies.models import CaseStudyPage, CaseStudyStatus, Country, Theme
+from exchange.listing import ListingFilterSet
 
 
 def _country_choices() -> dict[str, list[tuple[str, str]]]:
@@ -15,7 +17,9 @@ def _country_choices() -> dict[str, list[tuple[str, str]]]:
     }
 
 
-class CaseStudyFilter(django_filters.FilterSet):
+class CaseStudyFilter(ListingFilterSet):
+    invalid_lists_nothing = True
+
     q = django_filters.CharFilter(method="filter_words", label="Words")
     # Theme and country choices come from published case studies only: a draft must not
     # show up, even as an option that then lists nothing.
@@ -56,8 +60,33 @@ class CaseStudyFilter(django_filters.FilterSet):
             queryset = queryset.filter(Q(title__icontains=word) | Q(summary__icontains=word))
         return queryset
 
-    def results(self):
-        """The filtered queryset; an invalid value (an unknown theme) lists nothing."""
-        if not self.is_valid():
-            return self.queryset.none()
-        return self.qs
+
+class CountryFilter(ListingFilterSet):
+    """`/countries/?region=<World Bank region>&members=1`.
+
+    The region is matched as written (an unknown one lists no country); `members` is on
+    only when it is `1`, any other value is ignored.
+    """
+
+    region = django_filters.CharFilter(strip=False)
+    members = django_filters.CharFilter(method="filter_members", strip=False)
+
+    class Meta:
+        model = Country
+        fields = ["region", "members"]
+
+    def _value(self, name) -> str:
+        if not self.is_bound or not self.form.is_valid():
+            return ""
+        return self.form.cleaned_data.get(name) or ""
+
+    @property
+    def region_asked(self) -> str:
+        return self._value("region")
+
+    @property
+    def members_only(self) -> bool:
+        return self._value("members") == "1"
+
+    def filter_members(self, queryset, name, value):
+        return queryset.ogp_members() if value == "1" else queryset

@@ -3,13 +3,15 @@
 from itertools import groupby
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from wagtail.models import Site
 
 from casestudies import insight_views
+from casestudies.filters import CountryFilter
 from casestudies.models import (
     WGI_DIMENSIONS,
     CaseStudyPage,
@@ -21,7 +23,8 @@ from casestudies.models import (
 from casestudies.models.pages import as_cards
 from exchange.core.reference_names import countries_in_reader_order
 from exchange.core.visibility import live_public
-from learning.models import FellowshipPage, FellowshipStatus
+from exchange.listing import listing_context
+from learning.models import FellowshipPage
 
 COUNTRIES_PER_PAGE = 60
 COMMITMENTS_PER_PAGE = 25
@@ -62,23 +65,30 @@ def _live_case_studies():
 def country_list(request):
     countries = Country.objects.annotate(
         commitment_count=Count("commitments", distinct=True),
-        case_study_count=Count("case_studies", filter=Q(case_studies__live=True), distinct=True),
+        # Counted like the listing counts them: live, public, once per translation group.
+        case_study_count=Coalesce(
+            Subquery(
+                live_public(CaseStudyPage.objects.filter(country=OuterRef("pk")))
+                .order_by()
+                .values("country")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        ),
+    ).order_by("sort_name")
+    context = listing_context(
+        request, countries, CountryFilter, COUNTRIES_PER_PAGE, items_name="countries"
     )
-    region = request.GET.get("region", "")
-    members_only = request.GET.get("members") == "1"
-    if region:
-        countries = countries.filter(region=region)
-    if members_only:
-        countries = countries.ogp_members()
     regions = Country.objects.order_by("region").values_list("region", flat=True).distinct()
     return render(
         request,
         "casestudies/country_list.html",
         {
-            "countries": _page(request, countries.order_by("sort_name"), COUNTRIES_PER_PAGE),
+            **context,
             "regions": list(regions),
-            "region": region,
-            "members_only": members_only,
+            "region": context["filter"].region_asked,
+            "members_only": context["filter"].members_only,
             "world_map": insight_views.commitments_map(),
         },
     )
@@ -102,26 +112,25 @@ def country_detail(request, iso3):
             list(group) for _, group in groupby(commitments, key=lambda c: c.action_plan_id)
         )
     ]
-    # One list of countries feeds the peer form's menu, "similar members" and the regional
-    # governance medians of the benchmark (one query).
+    from search.peers import similar_members
+
+    # One list of countries feeds the peer form's menu, "similar members" (ranked by the peer
+    # matcher's context similarity) and the regional governance medians of the benchmark
+    # (one query).
     countries = list(
         Country.objects.order_by("sort_name").only(
             "iso3",
             "name",
+            "sort_name",
             "region",
             "income_group",
             "ogp_member",
+            "population",
+            "gdp_per_capita",
             *(field for field, _code, _label in WGI_DIMENSIONS),
         )
     )
-    similar = [
-        other
-        for other in countries
-        if country.income_group
-        and other.pk != country.pk
-        and other.ogp_member
-        and (other.region, other.income_group) == (country.region, country.income_group)
-    ]
+    similar = similar_members(country, countries)
     case_studies, fellowships = _with_site_roots(
         _live_case_studies().filter(country=country),
         live_public(FellowshipPage.objects)
@@ -135,9 +144,7 @@ def country_detail(request, iso3):
         (theme, list(records)) for theme, records in groupby(reform_records, lambda r: r.theme)
     ]
     now = timezone.now()
-    open_fellowships = [
-        page for page in fellowships if page.status_at(now) == FellowshipStatus.OPEN
-    ]
+    open_fellowships = [page for page in fellowships if page.is_open_at(now)]
     return render(
         request,
         "casestudies/country_detail.html",

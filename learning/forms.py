@@ -1,99 +1,15 @@
-"""Public forms: listing filters kept in the URL, the fellowship application, scoring,
-peer introduction requests and their rating."""
+"""Public forms: the fellowship application, scoring, peer introduction requests and their
+rating. The listings' filters are in learning/filters.py."""
 
 from django import forms
-from django.core.paginator import Paginator
 
-from casestudies.models import Country, Theme
-from exchange.core.reference_names import countries_in_reader_order, themes_in_reader_order
+from casestudies.models import Theme
 from learning.models import (
-    CourseLevel,
     FellowshipApplication,
-    FellowshipStatus,
     IntroductionRequest,
 )
 from learning.models.fellowships import MOTIVATION_MAX
 from learning.models.introductions import LEARN_MAX, RATING_COMMENT_MAX
-
-
-class CourseFilterForm(forms.Form):
-    theme = forms.ChoiceField(required=False, label="Theme")
-    level = forms.ChoiceField(
-        required=False, label="Level", choices=[("", "Any level"), *CourseLevel.choices]
-    )
-
-    def __init__(self, data=None, *, courses):
-        super().__init__(data or None)
-        # Only themes some live course has: a filter that can only return nothing is noise.
-        themes = themes_in_reader_order(
-            Theme.objects.filter(courses__in=courses.values("pk"))
-            .distinct()
-            .values_list("slug", "name")
-        )
-        self.fields["theme"].choices = [("", "Any theme"), *themes]
-
-    def filter(self, courses):
-        if not self.is_bound:
-            return courses
-        self.is_valid()  # invalid values are reported on the form and ignored
-        cleaned = getattr(self, "cleaned_data", {})
-        if cleaned.get("theme"):
-            courses = courses.filter(themes__slug=cleaned["theme"])
-        if cleaned.get("level"):
-            courses = courses.filter(level=cleaned["level"])
-        return courses
-
-    @staticmethod
-    def paginate(courses, per_page, number):
-        return Paginator(courses, per_page).get_page(number)
-
-
-class FellowshipFilterForm(forms.Form):
-    """The fellowship listing's filters: `?theme=&country=<iso3>&region=&status=`."""
-
-    theme = forms.ChoiceField(required=False, label="Theme")
-    country = forms.ChoiceField(required=False, label="Host country")
-    region = forms.ChoiceField(required=False, label="Region")
-    status = forms.ChoiceField(
-        required=False,
-        label="Status",
-        choices=[("", "Open and closed"), *FellowshipStatus.choices],
-    )
-
-    def __init__(self, data=None, *, fellowships):
-        super().__init__(data or None)
-        # Only values some live fellowship has: a filter that can only return nothing is noise.
-        pks = fellowships.values("pk")
-        themes = themes_in_reader_order(
-            Theme.objects.filter(fellowships__in=pks).distinct().values_list("slug", "name")
-        )
-        countries = Country.objects.filter(hosted_fellowships__in=pks).distinct()
-        self.fields["theme"].choices = [("", "Any theme"), *themes]
-        self.fields["country"].choices = [
-            ("", "Any country"),
-            *countries_in_reader_order(countries.values_list("iso3", "name")),
-        ]
-        regions = sorted(set(countries.values_list("region", flat=True)) - {""})
-        self.fields["region"].choices = [("", "Any region"), *((r, r) for r in regions)]
-
-    def filter(self, fellowships, now):
-        if not self.is_bound:
-            return fellowships
-        self.is_valid()  # invalid values are reported on the form and ignored
-        cleaned = getattr(self, "cleaned_data", {})
-        if cleaned.get("theme"):
-            fellowships = fellowships.filter(themes__slug=cleaned["theme"])
-        if cleaned.get("country"):
-            fellowships = fellowships.filter(host_country__iso3=cleaned["country"])
-        if cleaned.get("region"):
-            fellowships = fellowships.filter(host_country__region=cleaned["region"])
-        if cleaned.get("status") == FellowshipStatus.OPEN:
-            fellowships = fellowships.filter(application_deadline__gt=now)
-        elif cleaned.get("status") == FellowshipStatus.CLOSED:
-            fellowships = fellowships.filter(application_deadline__lte=now)
-        return fellowships
-
-    paginate = staticmethod(CourseFilterForm.paginate)
 
 
 class FellowshipApplicationForm(forms.ModelForm):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from casestudies.models import WGI_DIMENSIONS, Country, Theme
 from exchange.core.visibility import live_public
 from search.backends.base import MAX_PAGE_SIZE, MAX_QUERY_LENGTH, SearchQuery, SearchResults
-from search.matching import CountryProfile, PeerMatch, match_peers
+from search.matching import CountryProfile, PeerMatch, match_peers, similarity
 from search.service import InvalidSearch, search_query
 from search.thesaurus import parse
 from search.understanding import UnderstoodArea, read_goal, related_areas
@@ -78,12 +78,8 @@ def open_fellowships_hosted_by(countries, theme_slugs, now=None) -> list:
     if not countries or not theme_slugs:
         return []
     return list(
-        live_public(FellowshipPage.objects)
-        .filter(
-            host_country__iso3__in=list(countries),
-            themes__slug__in=list(theme_slugs),
-            application_deadline__gt=now or timezone.now(),
-        )
+        live_public(FellowshipPage.objects.open(now or timezone.now()))
+        .filter(host_country__iso3__in=list(countries), themes__slug__in=list(theme_slugs))
         .select_related("host_country")
         .prefetch_related("themes")
         .distinct()
@@ -96,6 +92,37 @@ def forget_country_profiles(**kwargs) -> None:
     or peers are ranked on the old region, income group or membership for minutes."""
     cache.delete(PROFILES_CACHE_KEY)
     transaction.on_commit(lambda: cache.delete(PROFILES_CACHE_KEY))
+
+
+def profile_of(country: Country) -> CountryProfile:
+    """A country's context as the matcher reads it (`country_profiles` for all of them)."""
+    return CountryProfile(
+        iso3=country.iso3,
+        name=country.name,
+        region=country.region,
+        income_group=country.income_group,
+        population=country.population,
+        gdp_per_capita=country.gdp_per_capita,
+        governance=tuple(getattr(country, name) for name, _, _ in WGI_DIMENSIONS),
+    )
+
+
+def similar_members(country: Country, countries) -> list[Country]:
+    """OGP members in `country`'s World Bank region and income group, the most alike first
+    by the matcher's context similarity (`search.matching.similarity`: governance, GDP per
+    capita, population), then by name. None when the income group is unclassified."""
+    if not country.income_group:
+        return []
+    reformer = profile_of(country)
+    members = [
+        other
+        for other in countries
+        if other.pk != country.pk
+        and other.ogp_member
+        and (other.region, other.income_group) == (country.region, country.income_group)
+    ]
+    alike = {other.pk: similarity(reformer, profile_of(other)).total for other in members}
+    return sorted(members, key=lambda other: (-alike[other.pk], other.sort_name))
 
 
 def country_profiles() -> dict[str, CountryProfile]:

@@ -41,10 +41,13 @@ def facets_json(results: SearchResults, labels: Labels) -> dict:
 
 def fellowship_hit_status(hit: SearchHit, now=None) -> str:
     """Open or closed at `now` (default: now), from the deadline the hit carries."""
+    from learning.models.fellowships import FellowshipStatus, deadline_passed
+
     deadline = hit.details.get("application_deadline")
-    if not deadline:
-        return "closed"
-    return "open" if (now or timezone.now()) < datetime.fromisoformat(deadline) else "closed"
+    deadline = datetime.fromisoformat(deadline) if deadline else None
+    if deadline_passed(deadline, now or timezone.now()):
+        return FellowshipStatus.CLOSED.value
+    return FellowshipStatus.OPEN.value
 
 
 def hit_json(hit: SearchHit, request=None) -> dict:

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from itertools import islice
 
 from django.apps import apps
-from django.conf import settings
 from django.db import models
 
 from search import documents
@@ -68,11 +67,13 @@ class SearchableType:
 
     def indexed(self) -> models.QuerySet:
         """Everything of this type that is searchable, ready for `build`."""
+        from exchange.core.visibility import live_public
+
         queryset = self.model_class.objects.all()
         if self.pages:
             # One document per page: its translations (other locales) are not indexed yet,
             # or every hit would come three times (exchange.localized_serving serves them).
-            queryset = queryset.live().public().filter(locale__language_code=settings.LANGUAGE_CODE)
+            queryset = live_public(queryset)
         return queryset.select_related(*self.select).prefetch_related(*self.prefetch)
 
     def doc_id(self, instance) -> str:

@@ -10,6 +10,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page, Site
 
 from casestudies.models import CaseStudyIndexPage, CaseStudyPage, Commitment, Country, Theme
+from casestudies.models.commitments import ASSESSED
 from casestudies.models.pages import as_cards
 from exchange.core.page_cache import content_cached
 from exchange.core.reference_names import countries_in_reader_order, theme_name
@@ -25,11 +26,7 @@ def headline_figures() -> dict:
     """
     totals = Commitment.objects.aggregate(
         commitments=Count("pk"),
-        assessed=Count(
-            "pk",
-            filter=Q(potential_impact__isnull=False)
-            & (Q(completion_end_of_term__isnull=False) | Q(completion_midterm__isnull=False)),
-        ),
+        assessed=Count("pk", filter=ASSESSED),
         starred=Count("pk", filter=Q(starred=True)),
         transformative=Count("pk", filter=Q(potential_impact="transformative")),
         rated_impact=Count("pk", filter=Q(potential_impact__isnull=False)),

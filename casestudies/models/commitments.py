@@ -87,12 +87,19 @@ def is_starred(*, specificity, relevant, potential_impact, completion) -> bool:
     )
 
 
+# An assessed commitment: the IRM rated both its ambition (potential impact) and its
+# completion (at the end of term or, before that, midterm). The one definition, for
+# filters and aggregates (`Commitment.objects.assessed()`, the home page's figures);
+# `Commitment.is_assessed` says the same of one commitment.
+ASSESSED = Q(potential_impact__isnull=False) & (
+    Q(completion_end_of_term__isnull=False) | Q(completion_midterm__isnull=False)
+)
+
+
 class CommitmentQuerySet(models.QuerySet):
     def assessed(self):
         """Commitments with both ambition and completion rated by the IRM."""
-        return self.filter(potential_impact__isnull=False).filter(
-            Q(completion_end_of_term__isnull=False) | Q(completion_midterm__isnull=False)
-        )
+        return self.filter(ASSESSED)
 
     def for_listing(self):
         return self.select_related("country").prefetch_related("themes")

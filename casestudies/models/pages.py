@@ -1,6 +1,5 @@
 """Case study pages and their listing."""
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
@@ -12,6 +11,8 @@ from wagtail.search import index
 from casestudies.admin_widgets import CommitmentsPanel, GroupedThemesWidget
 from casestudies.blocks import CaseStudyBodyBlock, KeyFigureBlock, SourceBlock
 from casestudies.models.commitments import OGP_VALUE_FIELDS
+from exchange.core.visibility import live_public
+from exchange.listing import ListingPage
 
 
 class CaseStudyStatus(models.TextChoices):
@@ -50,18 +51,12 @@ def as_cards(case_studies):
     )
 
 
-class CaseStudyIndexPage(Page):
+class CaseStudyIndexPage(ListingPage):
     """`/case-studies/`: every published case study, filterable from the URL."""
 
-    intro = models.TextField(blank=True, help_text="One or two sentences above the list.")
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["exchange.HomePage"]
     subpage_types = ["casestudies.CaseStudyPage"]
-    max_count = 1
-    page_size = 12
-
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    filterset_class = "casestudies.filters.CaseStudyFilter"
+    items_name = "case_studies"
 
     class Meta:
         verbose_name = "case study index"
@@ -86,28 +81,13 @@ class CaseStudyIndexPage(Page):
                 return case_study.route(request, [])
         return super().route(request, path_components)
 
-    def get_context(self, request, *args, **kwargs):
-        from casestudies.filters import CaseStudyFilter
-
-        context = super().get_context(request, *args, **kwargs)
-        case_studies = (
-            CaseStudyPage.objects.child_of(self)
-            .live()
-            .public()
+    def listing_queryset(self, now):
+        return (
+            live_public(CaseStudyPage.objects.child_of(self))
             .select_related("country")
             .prefetch_related("themes")
             .order_by("-period_start", "title")
         )
-        case_study_filter = CaseStudyFilter(request.GET, queryset=case_studies)
-        paginator = Paginator(case_study_filter.results(), self.page_size)
-        try:
-            page = paginator.page(request.GET.get("page", 1))
-        except PageNotAnInteger:
-            page = paginator.page(1)
-        except EmptyPage:
-            page = paginator.page(paginator.num_pages)
-        context.update(filter=case_study_filter, case_studies=page, paginator=paginator)
-        return context
 
 
 class CaseStudyPage(Page):

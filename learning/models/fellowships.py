@@ -24,8 +24,12 @@ from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
+
+from exchange.core.visibility import live_public
+from exchange.listing import ListingPage
 
 MOTIVATION_MAX = 3000
 
@@ -52,55 +56,74 @@ class FellowshipStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-class FellowshipIndexPage(Page):
+def deadline_passed(deadline, moment) -> bool:
+    """The one rule: a fellowship takes applications until its deadline, not at it.
+
+    No deadline counts as closed (never open by accident).
+    """
+    return deadline is None or moment >= deadline
+
+
+class FellowshipPageQuerySet(PageQuerySet):
+    """Fellowships open or closed at a moment, and the listing's order, in the database.
+
+    The same rule as `deadline_passed` (and `FellowshipPage.is_open`): open strictly
+    before the deadline, closed from the deadline on.
+    """
+
+    @staticmethod
+    def open_q(now=None) -> Q:
+        return Q(application_deadline__gt=now or timezone.now())
+
+    def open(self, now=None):
+        return self.filter(self.open_q(now))
+
+    def closed(self, now=None):
+        return self.exclude(self.open_q(now))
+
+    def with_status(self, status, now=None):
+        """Only the fellowships with this `FellowshipStatus` at `now`; any other value: all."""
+        if status == FellowshipStatus.OPEN:
+            return self.open(now)
+        if status == FellowshipStatus.CLOSED:
+            return self.closed(now)
+        return self
+
+    def in_listing_order(self, now=None):
+        """Open fellowships first, nearest deadline first; then closed ones, latest first."""
+        is_open = self.open_q(now)
+        return self.annotate(
+            open_first=Case(When(is_open, then=Value(1)), default=Value(0)),
+            open_deadline=Case(When(is_open, then=F("application_deadline"))),
+        ).order_by(
+            "-open_first",
+            F("open_deadline").asc(nulls_last=True),
+            "-application_deadline",
+            "title",
+        )
+
+
+FellowshipPageManager = PageManager.from_queryset(FellowshipPageQuerySet)
+
+
+class FellowshipIndexPage(ListingPage):
     """`/fellowships/`: open fellowships first (nearest deadline first), then closed ones."""
 
-    intro = models.TextField(blank=True, help_text="One or two sentences above the list.")
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["exchange.HomePage"]
     subpage_types = ["learning.FellowshipPage"]
-    max_count = 1
-    page_size = 12
-
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    filterset_class = "learning.filters.FellowshipFilter"
+    items_name = "fellowships"
 
     class Meta:
         verbose_name = "fellowship index"
 
-    def fellowships(self, now=None):
+    def listing_queryset(self, now):
         """Live fellowships in listing order, with what the cards show fetched up front."""
-        now = now or timezone.now()
-        is_open = Q(application_deadline__gt=now)
         return (
-            FellowshipPage.objects.child_of(self)
-            .live()
-            .public()
+            live_public(FellowshipPage.objects.child_of(self))
             .select_related("host_country")
             .prefetch_related("themes")
-            .annotate(
-                open_first=Case(When(is_open, then=Value(1)), default=Value(0)),
-                open_deadline=Case(When(is_open, then=F("application_deadline"))),
-            )
-            .order_by(
-                "-open_first",
-                F("open_deadline").asc(nulls_last=True),
-                "-application_deadline",
-                "title",
-            )
+            .in_listing_order(now)
         )
-
-    def get_context(self, request, *args, **kwargs):
-        from learning.forms import FellowshipFilterForm
-
-        context = super().get_context(request, *args, **kwargs)
-        now = timezone.now()
-        fellowships = self.fellowships(now)
-        filter_form = FellowshipFilterForm(request.GET, fellowships=fellowships)
-        fellowships = filter_form.filter(fellowships, now)
-        page = filter_form.paginate(fellowships, self.page_size, request.GET.get("page"))
-        context.update(filter_form=filter_form, fellowships=page, paginator=page.paginator)
-        return context
 
 
 class FellowshipPage(RoutablePageMixin, Page):
@@ -172,6 +195,8 @@ class FellowshipPage(RoutablePageMixin, Page):
     parent_page_types = ["learning.FellowshipIndexPage"]
     subpage_types = []
 
+    objects = FellowshipPageManager()
+
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary", boost=2),
@@ -187,7 +212,7 @@ class FellowshipPage(RoutablePageMixin, Page):
 
     def status_at(self, moment) -> str:
         """Open until the deadline itself; at the deadline applications are closed."""
-        if self.application_deadline is None or moment >= self.application_deadline:
+        if deadline_passed(self.application_deadline, moment):
             return FellowshipStatus.CLOSED
         return FellowshipStatus.OPEN
 
@@ -209,9 +234,13 @@ class FellowshipPage(RoutablePageMixin, Page):
         city = name.rsplit("/", 1)[-1].replace("_", " ")
         return f"{moment} {city} time ({utc_offset_label(local.utcoffset())})"
 
+    def is_open_at(self, moment) -> bool:
+        return self.status_at(moment) == FellowshipStatus.OPEN
+
     @property
     def is_open(self) -> bool:
-        return self.status == FellowshipStatus.OPEN
+        """Whether it takes applications now (`FellowshipPage.objects.open()` in a query)."""
+        return self.is_open_at(timezone.now())
 
     @property
     def criterion_names(self) -> list[str]:

@@ -17,6 +17,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from exchange.core.visibility import live_public
+from exchange.listing import ListingPage
 from learning.blocks import LessonBodyBlock
 
 # How the sample courses' summaries open (learning/sample_content/*.yaml).
@@ -29,18 +31,12 @@ class CourseLevel(models.TextChoices):
     ADVANCED = "advanced", "Advanced"
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(ListingPage):
     """`/courses/`: every published course, filterable by theme and level from the URL."""
 
-    intro = models.TextField(blank=True, help_text="One or two sentences above the list.")
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["exchange.HomePage"]
     subpage_types = ["learning.CoursePage"]
-    max_count = 1
-    page_size = 12
-
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    filterset_class = "learning.filters.CourseFilter"
+    items_name = "courses"
 
     class Meta:
         verbose_name = "course index"
@@ -66,14 +62,9 @@ class CourseIndexPage(Page):
                 return page.route(request, [])
         return super().route(request, path_components)
 
-    def get_context(self, request, *args, **kwargs):
-        from learning.forms import CourseFilterForm
-
-        context = super().get_context(request, *args, **kwargs)
-        courses = (
-            CoursePage.objects.child_of(self)
-            .live()
-            .public()
+    def listing_queryset(self, now):
+        return (
+            live_public(CoursePage.objects.child_of(self))
             .prefetch_related("themes")
             .annotate(
                 completed_count=Count(
@@ -82,11 +73,6 @@ class CourseIndexPage(Page):
             )
             .order_by("path")
         )
-        filter_form = CourseFilterForm(request.GET, courses=courses)
-        courses = filter_form.filter(courses)
-        page = filter_form.paginate(courses, self.page_size, request.GET.get("page"))
-        context.update(filter_form=filter_form, courses=page, paginator=page.paginator)
-        return context
 
 
 def creates_prerequisite_cycle(course_pk, prerequisite_pks) -> bool:

@@ -47,8 +47,10 @@ BARE_SETTINGS = "search.bench.bare_settings"
 
 
 def _first_live(app_label: str, model_name: str, order: str = "path"):
+    from exchange.core.visibility import live_public
+
     model = apps.get_model(app_label, model_name)
-    return model.objects.live().public().order_by(order).first()
+    return live_public(model.objects).order_by(order).first()
 
 
 def public_pages() -> dict[str, str]:

@@ -80,7 +80,7 @@ FILTERS: dict[str, Filters] = {
     "/peers/": Filters(keyed=("theme",), uncached=("country", "q")),
     # casestudies.views.country_list.
     "/countries/": Filters(keyed=("region", "members", "page")),
-    # learning.forms.CourseFilterForm and FellowshipFilterForm.
+    # learning.filters.CourseFilter and FellowshipFilter.
     "/courses/": Filters(keyed=("theme", "level", "page")),
     "/fellowships/": Filters(keyed=("theme", "country", "region", "status", "page")),
     # learning.introduction_views: a form, private anyway.

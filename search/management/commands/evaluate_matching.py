@@ -100,6 +100,7 @@ class Command(BaseCommand):
 
     def check_expected(self, cases):
         from casestudies.models import CaseStudyPage, Commitment
+        from exchange.core.visibility import live_public
 
         commitments = [
             (c.country.iso3, [t.slug for t in c.themes.all()], c.completion)
@@ -107,8 +108,7 @@ class Command(BaseCommand):
         ]
         studies = [
             (p.country.iso3, [t.slug for t in p.themes.all()])
-            for p in CaseStudyPage.objects.live()
-            .public()
+            for p in live_public(CaseStudyPage.objects)
             .select_related("country")
             .prefetch_related("themes")
         ]
