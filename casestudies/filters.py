@@ -1,11 +1,11 @@
 """The case-study listing's filters, read from and kept in the URL query string
-(exchange.listing). An invalid value (an unknown theme) lists nothing."""
+(exchange.core.listing). An invalid value (an unknown theme) lists nothing."""
 
 import django_filters
 from django.db.models import Q
 
 from casestudies.models import CaseStudyPage, CaseStudyStatus, Country, Theme
-from exchange.listing import ListingFilterSet
+from exchange.core.listing import ListingFilterSet
 
 
 def _country_choices() -> dict[str, list[tuple[str, str]]]:

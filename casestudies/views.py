@@ -21,9 +21,9 @@ from casestudies.models import (
     Theme,
 )
 from casestudies.models.pages import as_cards
+from exchange.core.listing import listing_context
 from exchange.core.reference_names import countries_in_reader_order
 from exchange.core.visibility import live_public
-from exchange.listing import listing_context
 from learning.models import FellowshipPage
 
 COUNTRIES_PER_PAGE = 60

@@ -1,4 +1,4 @@
-"""The course and fellowship listings' filters, kept in the URL (exchange.listing).
+"""The course and fellowship listings' filters, kept in the URL (exchange.core.listing).
 
 `/courses/?theme=<slug>&level=` and `/fellowships/?theme=&country=<iso3>&region=&status=`.
 An invalid value is ignored and shown as an error on the form; the other filters apply.
@@ -10,8 +10,8 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from casestudies.models import Country, Theme
+from exchange.core.listing import ListingFilterSet
 from exchange.core.reference_names import countries_in_reader_order, themes_in_reader_order
-from exchange.listing import ListingFilterSet
 from learning.models import CourseLevel, CoursePage, FellowshipPage, FellowshipStatus
 
 

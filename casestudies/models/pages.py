@@ -11,8 +11,8 @@ from wagtail.search import index
 from casestudies.admin_widgets import CommitmentsPanel, GroupedThemesWidget
 from casestudies.blocks import CaseStudyBodyBlock, KeyFigureBlock, SourceBlock
 from casestudies.models.commitments import OGP_VALUE_FIELDS
+from exchange.core.listing import ListingPage
 from exchange.core.visibility import live_public
-from exchange.listing import ListingPage
 
 
 class CaseStudyStatus(models.TextChoices):

@@ -28,8 +28,8 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from exchange.core.listing import ListingPage
 from exchange.core.visibility import live_public
-from exchange.listing import ListingPage
 
 MOTIVATION_MAX = 3000
 

@@ -17,8 +17,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from exchange.core.listing import ListingPage
 from exchange.core.visibility import live_public
-from exchange.listing import ListingPage
 from learning.blocks import LessonBodyBlock
 
 # How the sample courses' summaries open (learning/sample_content/*.yaml).

@@ -1,5 +1,5 @@
 """The four listings (case studies, courses, fellowships, countries) share one idiom
-(exchange.listing): each filters from the URL, shows a fixed number per page, turns junk page
+(exchange.core.listing): each filters from the URL, shows a fixed number per page, turns junk page
 numbers into a page it has, and answers bad values as it always did: an unknown case-study
 filter lists nothing, an unknown course or fellowship filter is ignored and named on the form,
 an unknown region lists no country, and a control character is a 400."""
