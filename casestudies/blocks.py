@@ -1,5 +1,6 @@
 """StreamField blocks for case studies."""
 
+from django.utils.translation import gettext, gettext_noop
 from wagtail import blocks
 
 from exchange.core.blocks import MarkdownBlock, QuoteBlock
@@ -16,12 +17,12 @@ class SectionKind:
     PEOPLE = "people"
 
     CHOICES = [
-        (CONTEXT, "Context"),
-        (ACTION, "What was done"),
-        (RESULTS, "Results"),
-        (OBSTACLES, "Obstacles and how they were overcome"),
-        (LESSONS, "Lessons for peers"),
-        (PEOPLE, "People and institutions"),
+        (CONTEXT, gettext_noop("Context")),
+        (ACTION, gettext_noop("What was done")),
+        (RESULTS, gettext_noop("Results")),
+        (OBSTACLES, gettext_noop("Obstacles and how they were overcome")),
+        (LESSONS, gettext_noop("Lessons for peers")),
+        (PEOPLE, gettext_noop("People and institutions")),
     ]
     HEADINGS = dict(CHOICES)
     BY_HEADING = {heading.lower(): kind for kind, heading in CHOICES}
@@ -35,7 +36,9 @@ class CaseStudySectionBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
-        context["heading"] = SectionKind.HEADINGS.get(value["kind"], "")
+        heading = SectionKind.HEADINGS.get(value["kind"], "")
+        # Said in the reader's language; the English heading is the key (BY_HEADING).
+        context["heading"] = gettext(heading) if heading else ""
         return context
 
     class Meta:

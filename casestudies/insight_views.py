@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from casestudies.insights import ambition, benchmarks, data, worldmap
 from exchange.core.page_cache import content_cached
-from exchange.core.reference_names import country_name, theme_name
+from exchange.core.reference_names import country_name, region_name, theme_name
 
 
 def _country_url(iso3: str) -> str:
@@ -139,13 +139,13 @@ def insights(request):
     countries_url = reverse("casestudies:country_list")
     regions = ambition.group_rows(
         [
-            (region, f"{countries_url}?{urlencode({'region': region})}", tally)
+            (region_name(region), f"{countries_url}?{urlencode({'region': region})}", tally)
             for region, tally in tallies["regions"]
         ]
     )
     areas = ambition.group_rows(
         [
-            (name, reverse("casestudies:theme_detail", args=[slug]), tally)
+            (theme_name(slug, name), reverse("casestudies:theme_detail", args=[slug]), tally)
             for name, slug, tally in tallies["areas"]
         ]
     )

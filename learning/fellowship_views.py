@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from exchange.core import mail
@@ -38,14 +39,16 @@ APPLICATION_ATTEMPTS = RateLimit("fellowship-application-attempts", limit=20)
 # email). A person applies to a handful of fellowships at most. Only valid posts count, so
 # nobody can lock someone else out by posting rubbish with their address.
 APPLICATIONS_PER_EMAIL = RateLimit("fellowship-applications", limit=5)
-RATE_LIMITED_MESSAGE = (
+RATE_LIMITED_MESSAGE = _(
     "Too many applications were sent from your network or with this email address in the "
     "last hour. Please try again in about {minutes} minutes, or write to us if you need help."
 )
-RECEIVED_MESSAGE = (
+RECEIVED_MESSAGE = _(
     "Thank you, {name}: your application is received. We sent a confirmation to {email}."
 )
-CLOSED_MESSAGE = "Applications for this fellowship closed on {deadline}. It no longer accepts them."
+CLOSED_MESSAGE = _(
+    "Applications for this fellowship closed on {deadline}. It no longer accepts them."
+)
 
 
 def apply(request, fellowship):

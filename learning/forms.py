@@ -2,8 +2,13 @@
 rating. The listings' filters are in learning/filters.py."""
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from casestudies.models import Theme
+from exchange.core.reference_names import (
+    country_name,
+)
 from learning.models import (
     FellowshipApplication,
     IntroductionRequest,
@@ -25,10 +30,27 @@ class FellowshipApplicationForm(forms.ModelForm):
             "motivation",
             "consent_to_share",
         ]
-        labels = {"country": "Your country", "institution": "Your institution"}
+        # The model's field names, in the reader's language (learning/models stays English).
+        labels = {
+            "name": _("Name"),
+            "email": _("Email"),
+            "country": _("Your country"),
+            "institution": _("Your institution"),
+            "role": _("Role"),
+            "reform": _("Reform you lead"),
+            "motivation": _("Motivation"),
+            "consent_to_share": _(
+                "I agree that my application is shared with the host institution"
+            ),
+        }
         help_texts = {
-            "motivation": f"Why this placement, and what you will do with what you learn "
-            f"(at most {MOTIVATION_MAX} characters).",
+            "motivation": format_lazy(
+                _(
+                    "Why this placement, and what you will do with what you learn "
+                    "(at most {max} characters)."
+                ),
+                max=MOTIVATION_MAX,
+            ),
         }
         widgets = {"motivation": forms.Textarea(attrs={"rows": 8})}
 
@@ -36,10 +58,10 @@ class FellowshipApplicationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fellowship = fellowship
         self.fields["consent_to_share"].required = True
-        self.fields["consent_to_share"].error_messages["required"] = (
+        self.fields["consent_to_share"].error_messages["required"] = _(
             "Please agree to share your application with the host: they take part in choosing."
         )
-        self.fields["country"].empty_label = "Choose your country"
+        self.fields["country"].empty_label = _("Choose your country")
 
     def clean_email(self):
         # A repeated application is valid here: the view answers it like a new one (so the
@@ -55,7 +77,7 @@ class FellowshipApplicationForm(forms.ModelForm):
 class ApplicationScoreForm(forms.Form):
     """One score (1 to 5) and a note per criterion of the application's fellowship."""
 
-    SCORES = [("", "Not scored"), *((str(n), str(n)) for n in range(1, 6))]
+    SCORES = [("", _("Not scored")), *((str(n), str(n)) for n in range(1, 6))]
 
     def __init__(self, *args, criteria, initial_scores, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,7 +93,7 @@ class ApplicationScoreForm(forms.Form):
                 initial=existing.score if existing else "",
             )
             self.fields[f"notes_{position}"] = forms.CharField(
-                label=f"Notes on “{criterion}”",
+                label=_("Notes on “%(criterion)s”") % {"criterion": criterion},
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial=existing.notes if existing else "",
@@ -104,28 +126,49 @@ class IntroductionRequestForm(forms.ModelForm):
             "what_to_learn",
             "consent",
         ]
+        # The model's field names, in the reader's language (learning/models stays English).
+        labels = {
+            "name": _("Your name"),
+            "email": _("Your email"),
+            "country": _("Your country"),
+            "organisation": _("Organisation and role"),
+            "goal": _("The reform"),
+            "theme": _("Theme"),
+            "what_to_learn": _("What you want to learn"),
+            "consent": _(
+                "I agree that the Support Unit shares my name, email and request with the peer "
+                "country's reformers"
+            ),
+        }
         help_texts = {
-            "organisation": "For example “Ministry of Justice, head of the transparency unit”.",
-            "goal": "The reform you are working on, in a few words.",
-            "theme": "The policy area closest to your reform, if one fits.",
-            "what_to_learn": "What you would ask them: what worked, what stalled, how they "
-            f"built support… (at most {LEARN_MAX} characters).",
+            "organisation": _("For example “Ministry of Justice, head of the transparency unit”."),
+            "goal": _("The reform you are working on, in a few words."),
+            "theme": _("The policy area closest to your reform, if one fits."),
+            "what_to_learn": format_lazy(
+                _(
+                    "What you would ask them: what worked, what stalled, how they "
+                    "built support… (at most {max} characters)."
+                ),
+                max=LEARN_MAX,
+            ),
         }
         widgets = {"what_to_learn": forms.Textarea(attrs={"rows": 6})}
 
     error_messages = {
-        "own_country": "Choose your own country here: the introduction is to reformers in "
-        "{peer}, a different country.",
+        "own_country": _(
+            "Choose your own country here: the introduction is to reformers in "
+            "{peer}, a different country."
+        ),
     }
 
     def __init__(self, *args, peer_country, **kwargs):
         super().__init__(*args, **kwargs)
         self.peer_country = peer_country
-        self.fields["country"].empty_label = "Choose your country"
-        self.fields["theme"].empty_label = "Not sure / none of these"
+        self.fields["country"].empty_label = _("Choose your country")
+        self.fields["theme"].empty_label = _("Not sure / none of these")
         self.fields["theme"].queryset = Theme.objects.order_by("name")
         self.fields["consent"].required = True
-        self.fields["consent"].error_messages["required"] = (
+        self.fields["consent"].error_messages["required"] = _(
             "Please agree that we share your request with them: an introduction needs it."
         )
 
@@ -138,7 +181,9 @@ class IntroductionRequestForm(forms.ModelForm):
         country = self.cleaned_data["country"]
         if country == self.peer_country:
             raise forms.ValidationError(
-                self.error_messages["own_country"].format(peer=self.peer_country.name),
+                self.error_messages["own_country"].format(
+                    peer=country_name(self.peer_country.iso3, self.peer_country.name)
+                ),
                 code="own_country",
             )
         return country
@@ -152,27 +197,32 @@ class IntroductionRatingForm(forms.ModelForm):
     """After an introduction: was the peer useful? (1 to 5, and an optional comment)."""
 
     RATINGS = [
-        (5, "5 — very useful"),
-        (4, "4 — useful"),
-        (3, "3 — somewhat useful"),
-        (2, "2 — of little use"),
-        (1, "1 — not useful"),
+        (5, _("5 — very useful")),
+        (4, _("4 — useful")),
+        (3, _("3 — somewhat useful")),
+        (2, _("2 — of little use")),
+        (1, _("1 — not useful")),
     ]
 
     rating = forms.TypedChoiceField(
-        label="How useful was this peer for your reform?",
+        label=_("How useful was this peer for your reform?"),
         choices=RATINGS,
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose how useful the introduction was, from 1 to 5."},
+        error_messages={"required": _("Choose how useful the introduction was, from 1 to 5.")},
     )
 
     class Meta:
         model = IntroductionRequest
         fields = ["rating", "rating_comment"]
-        labels = {"rating_comment": "Anything we should know? (optional)"}
+        labels = {"rating_comment": _("Anything we should know? (optional)")}
         help_texts = {
-            "rating_comment": "Editors read comments without your name, to choose better "
-            f"peers (at most {RATING_COMMENT_MAX} characters)."
+            "rating_comment": format_lazy(
+                _(
+                    "Editors read comments without your name, to choose better "
+                    "peers (at most {max} characters)."
+                ),
+                max=RATING_COMMENT_MAX,
+            )
         }
         widgets = {"rating_comment": forms.Textarea(attrs={"rows": 3})}

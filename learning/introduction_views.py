@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from casestudies.models import Country, Theme
@@ -29,7 +30,7 @@ REQUEST_ATTEMPTS = RateLimit("introduction-request-attempts", limit=20)
 # sends that address an email). A reformer asks for a few introductions at a time. Only valid
 # posts count, so nobody can lock someone else out by posting rubbish with their address.
 REQUESTS_PER_EMAIL = RateLimit("introduction-requests", limit=5)
-RATE_LIMITED_MESSAGE = (
+RATE_LIMITED_MESSAGE = _(
     "Too many introduction requests were sent from your network or with this email address "
     "in the last hour. Please try again in about {minutes} minutes, or write to us if you "
     "need help."
@@ -154,10 +155,10 @@ def introduction_status(request, token):
             introduction.rate(
                 rating_form.cleaned_data["rating"], rating_form.cleaned_data["rating_comment"]
             )
-            messages.success(request, "Thank you: your rating is saved.")
+            messages.success(request, _("Thank you: your rating is saved."))
             return redirect(introduction.get_absolute_url())
     elif request.method == "POST":
-        messages.error(request, "You can rate the introduction once we have introduced you.")
+        messages.error(request, _("You can rate the introduction once we have introduced you."))
         return redirect(introduction.get_absolute_url())
 
     events = [event for event in introduction.events.all() if event.changed_status]

@@ -59,17 +59,22 @@ class PrerequisitesMissing(ProgressError):
     def __init__(self, missing: list[CoursePage]):
         self.missing = list(missing)
         titles = ", ".join(f"“{course.title}”" for course in self.missing)
-        super().__init__(f"Complete these courses before enrolling in this one: {titles}.")
+        super().__init__(
+            _("Complete these courses before enrolling in this one: %(titles)s.")
+            % {"titles": titles}
+        )
 
 
 class LessonNotInCourse(ProgressError):
     def __init__(self, lesson=None, course=None):
-        super().__init__("This lesson is not part of the course you are enrolled in.")
+        super().__init__(_("This lesson is not part of the course you are enrolled in."))
 
 
 class QuizNotFound(ProgressError):
     def __init__(self, quiz_id=""):
-        super().__init__("This quiz is not part of this lesson. Reload the lesson and try again.")
+        super().__init__(
+            _("This quiz is not part of this lesson. Reload the lesson and try again.")
+        )
 
 
 class InvalidAnswers(ProgressError):
@@ -242,7 +247,7 @@ def missing_prerequisites(user, course: CoursePage) -> list[CoursePage]:
 def enrol(user, course: CoursePage) -> Enrollment:
     """Enrol `user`, or return their existing enrolment; refuse if prerequisites are missing."""
     if not user.is_authenticated:
-        raise ProgressError("Log in to enrol in a course.")
+        raise ProgressError(_("Log in to enrol in a course."))
     existing = Enrollment.objects.filter(user=user, course=course).first()
     if existing is not None:
         return existing
@@ -443,15 +448,17 @@ def certificate_facts(certificate: Certificate) -> CertificateFacts:
 def _validated(quiz, answers) -> dict[str, list[int]]:
     questions = list(quiz["questions"])
     if not isinstance(answers, dict):
-        raise InvalidAnswers("These answers could not be read. Reload the lesson and try again.")
+        raise InvalidAnswers(_("These answers could not be read. Reload the lesson and try again."))
     clean = {}
     for key, picks in answers.items():
         # ASCII digits only: "²".isdigit() is true, and int("²") raises.
         index = int(key) if isinstance(key, (str, int)) and ASCII_NUMBER.match(str(key)) else -1
         if not 0 <= index < len(questions):
             raise InvalidAnswers(
-                "These answers are for a question that is not in this quiz. "
-                "Reload the lesson and try again."
+                _(
+                    "These answers are for a question that is not in this quiz. "
+                    "Reload the lesson and try again."
+                )
             )
         question = questions[index]
         if not isinstance(picks, (list, tuple)):
@@ -459,15 +466,22 @@ def _validated(quiz, answers) -> dict[str, list[int]]:
         choices = set()
         for pick in picks:
             if isinstance(pick, bool) or not isinstance(pick, int):
-                raise InvalidAnswers(f"An answer to question {index + 1} could not be read.")
+                raise InvalidAnswers(
+                    _("An answer to question %(number)d could not be read.") % {"number": index + 1}
+                )
             if not 0 <= pick < len(question["choices"]):
                 raise InvalidAnswers(
-                    f"An answer to question {index + 1} is not one of its choices. "
-                    "Reload the lesson and try again."
+                    _(
+                        "An answer to question %(number)d is not one of its choices. "
+                        "Reload the lesson and try again."
+                    )
+                    % {"number": index + 1}
                 )
             choices.add(pick)
         if question["kind"] == "single" and len(choices) > 1:
-            raise InvalidAnswers(f"Question {index + 1} takes one answer only.")
+            raise InvalidAnswers(
+                _("Question %(number)d takes one answer only.") % {"number": index + 1}
+            )
         clean[str(index)] = sorted(choices)
     return clean
 

@@ -141,14 +141,18 @@ def enrol(request, course):
     if not request.user.is_authenticated:
         return redirect_to_login(course.url)
     if Enrollment.objects.filter(user=request.user, course=course).exists():
-        messages.info(request, "You are already enrolled in this course.")
+        messages.info(request, _("You are already enrolled in this course."))
         return redirect(course.url)
     try:
         progress.enrol(request.user, course)
     except progress.ProgressError as error:
         messages.error(request, str(error))
         return redirect(course.url)
-    messages.success(request, f"You are enrolled in “{course.title}”. Start with the first lesson.")
+    messages.success(
+        request,
+        _("You are enrolled in “%(title)s”. Start with the first lesson.")
+        % {"title": course.title},
+    )
     return redirect(course.url)
 
 
@@ -156,11 +160,13 @@ def _learner_enrollment(request, lesson):
     """The learner's enrolment in the lesson's course, or a response telling them why not."""
     course = _course_of(lesson)
     if course is None:
-        messages.error(request, "This lesson is not part of a course.")
+        messages.error(request, _("This lesson is not part of a course."))
         return None, redirect("/")
     enrollment = _enrollment(request.user, course)
     if enrollment is None:
-        messages.error(request, f"Enrol in “{course.title}” to save your progress.")
+        messages.error(
+            request, _("Enrol in “%(title)s” to save your progress.") % {"title": course.title}
+        )
         return None, redirect(course.url)
     return enrollment, None
 
@@ -234,26 +240,37 @@ def submit_quiz(request, lesson, quiz_id):
         if unanswered:
             messages.error(
                 request,
-                "Answer every question before submitting (missing: question "
-                + ", ".join(unanswered)
-                + "). Nothing was recorded.",
+                _(
+                    "Answer every question before submitting (missing: question "
+                    "%(questions)s). Nothing was recorded."
+                )
+                % {"questions": ", ".join(unanswered)},
             )
             return redirect(anchor)
         result = progress.submit_quiz(enrollment, lesson, quiz_id, answers)
     except _Unreadable:
-        messages.error(request, "These answers could not be read. Nothing was recorded.")
+        messages.error(request, _("These answers could not be read. Nothing was recorded."))
         return redirect(anchor)
     except progress.RetakeTooSoon as error:
         messages.error(request, _("%(reason)s Nothing was recorded.") % {"reason": error})
         return redirect(anchor)
     except progress.ProgressError as error:
-        messages.error(request, f"{error} Nothing was recorded.")
+        messages.error(request, _("%(reason)s Nothing was recorded.") % {"reason": error})
         return redirect(lesson.url)
-    outcome = "You passed" if result.passed else "Not passed yet"
+    outcome = _("You passed") if result.passed else _("Not passed yet")
     messages.info(
         request,
-        f"{outcome}: {result.correct_count} of {len(result.questions)} right ({result.score}%; "
-        f"pass mark {result.pass_mark}%). See the feedback under each question.",
+        _(
+            "%(outcome)s: %(correct)d of %(total)d right (%(score)s%%; pass mark "
+            "%(pass_mark)s%%). See the feedback under each question."
+        )
+        % {
+            "outcome": outcome,
+            "correct": result.correct_count,
+            "total": len(result.questions),
+            "score": result.score,
+            "pass_mark": result.pass_mark,
+        },
     )
     _completion_message(request, enrollment, was_complete)
     return redirect(anchor)

@@ -34,8 +34,10 @@ def _term(term: Term) -> str:
         return ""
     if term.kind == "theme":
         return reference_names.theme_name(term.key, str(term))
+    if term.kind == "region":
+        return reference_names.region_name(term.key)
     if term.kind == "income":
-        return gettext(term.key).lower()
+        return reference_names.income_group_name(term.key, mid_sentence=True)
     return gettext(term.key)
 
 

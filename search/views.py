@@ -5,9 +5,12 @@ from __future__ import annotations
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_GET
 
 from casestudies.models import Country, Theme
+from exchange.core import reference_names
 from exchange.core.reference_names import countries_in_reader_order, themes_in_reader_order
 from search import params
 from search.backends.base import OUTCOMES
@@ -45,6 +48,35 @@ class ResultsPage:
         return self.number + 1
 
 
+# The English words of the search backends' type and outcome facets (search/backends/base.py),
+# marked here so the catalogues have them; the search page says them in the reader's language
+# (the API keeps English).
+FACET_WORDS = (
+    gettext_noop("Case study"),
+    gettext_noop("Commitment"),
+    gettext_noop("Course"),
+    gettext_noop("Fellowship"),
+    gettext_noop("Reform record"),
+    gettext_noop("Starred by the IRM"),
+    gettext_noop("Completed"),
+    gettext_noop("Opened government: major or outstanding"),
+    gettext_noop("Implemented (case study)"),
+)
+
+
+def _page_label(facet: str, value: str, label: str) -> str:
+    """A facet value's label on the search page, in the reader's language."""
+    if facet == "theme":
+        return reference_names.theme_name(value, label)
+    if facet == "country":
+        return reference_names.country_name(value, label)
+    if facet == "region":
+        return reference_names.region_name(label)
+    if facet == "income_group":
+        return reference_names.income_group_name(label)
+    return _(label) if label else label
+
+
 @require_GET
 def search_page(request):
     try:
@@ -71,7 +103,7 @@ def search_page(request):
             "values": [
                 {
                     "value": f.value,
-                    "label": labels.of(name, f.value),
+                    "label": _page_label(name, f.value, labels.of(name, f.value)),
                     "count": f.count,
                     "selected": f.value in active[name],
                 }
@@ -79,12 +111,12 @@ def search_page(request):
             ],
         }
         for name, label, limit in (
-            ("type", "Type", 10),
-            ("outcome", "IRM outcome", 10),
-            ("theme", "Theme", 15),
-            ("region", "Region", 10),
-            ("income_group", "Income group", 10),
-            ("country", "Country", 15),
+            ("type", _("Type"), 10),
+            ("outcome", _("IRM outcome"), 10),
+            ("theme", _("Theme"), 15),
+            ("region", _("Region"), 10),
+            ("income_group", _("Income group"), 10),
+            ("country", _("Country"), 15),
         )
     ]
     suggestions = []
@@ -183,9 +215,9 @@ def match_api(request):
 
 # The peers page speaks to a reformer, not to an API client: what to do, not the parameter.
 PEER_FORM_MESSAGES = {
-    "country": "Choose your country from the list to see its peers.",
-    "q": "Describe the reform you want in a few words, or choose a policy area.",
-    "theme": "We do not know that policy area: choose one from the list.",
+    "country": gettext_lazy("Choose your country from the list to see its peers."),
+    "q": gettext_lazy("Describe the reform you want in a few words, or choose a policy area."),
+    "theme": gettext_lazy("We do not know that policy area: choose one from the list."),
 }
 
 

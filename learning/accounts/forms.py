@@ -13,6 +13,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
@@ -67,19 +68,19 @@ def is_awaiting_verification(user) -> bool:
 
 class SignupForm(SetPasswordMixin, forms.Form):
     name = forms.CharField(
-        label="Your name",
+        label=_("Your name"),
         max_length=150,
-        help_text="As it should appear on your certificates.",
+        help_text=_("As it should appear on your certificates."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=EMAIL_MAX_LENGTH,
-        help_text="You log in with it. We send a link to it to check it is yours.",
+        help_text=_("You log in with it. We send a link to it to check it is yours."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     password1, password2 = SetPasswordMixin.create_password_fields(
-        label1="Password", label2="Password again"
+        label1=_("Password"), label2=_("Password again")
     )
 
     def clean_name(self) -> str:
@@ -117,20 +118,20 @@ class LoginForm(AuthenticationForm):
     """Django's login form with the email address as the login and clearer refusals."""
 
     username = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
 
     error_messages = {
-        "invalid_login": (
+        "invalid_login": _(
             "That email address and password do not match an account. "
             "Check both, or reset your password."
         ),
-        "unverified": (
+        "unverified": _(
             "Please verify your email address first: open the link in the email we sent you "
             "when you signed up."
         ),
-        "inactive": "This account has been closed. Contact us if you think this is a mistake.",
+        "inactive": _("This account has been closed. Contact us if you think this is a mistake."),
     }
 
     def __init__(self, request=None, *args, **kwargs):
@@ -196,7 +197,7 @@ class AdminLoginForm(WagtailLoginForm):
 
 class ResendVerificationForm(forms.Form):
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )

@@ -27,6 +27,7 @@ from __future__ import annotations
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
 
 from exchange.core.rate_limit import Decision, RateLimit, client_address, too_many_requests
 
@@ -36,7 +37,7 @@ FAILURES_PER_ACCOUNT = RateLimit("login-failures-account", limit=10, window_seco
 # Generous per network: a ministry's staff or a workshop often share one public address.
 FAILURES_PER_ADDRESS = RateLimit("login-failures-address", limit=50, window_seconds=WINDOW_SECONDS)
 
-PAUSED_MESSAGE = (
+PAUSED_MESSAGE = _(
     "Too many failed log-in attempts for this account or from your network. To protect the "
     "account, log-in is paused: please try again in about {minutes} minutes, or reset your "
     "password."

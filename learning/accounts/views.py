@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
@@ -39,7 +40,7 @@ RESEND_COOLDOWN_SECONDS = 60
 # workshop's participants often share one public address; a bot creating accounts does not
 # stop at 30.
 SIGNUPS = RateLimit("signup-attempts", limit=30)
-SIGNUP_RATE_LIMITED_MESSAGE = (
+SIGNUP_RATE_LIMITED_MESSAGE = _(
     "Too many sign-ups were sent from your network in the last hour. Please try again in "
     "about {minutes} minutes, or write to us if you are signing up a group."
 )
@@ -174,13 +175,13 @@ def verify(request, token: str):
         return _already_verified(request)
     user.is_active = True
     user.save(update_fields=["is_active"])
-    messages.success(request, "Thank you: your email address is verified. You can now log in.")
+    messages.success(request, _("Thank you: your email address is verified. You can now log in."))
     request.session[LOGIN_EMAIL_SESSION_KEY] = user.email
     return redirect("accounts:login")
 
 
 def _already_verified(request):
-    messages.info(request, "Your email address is already verified: log in below.")
+    messages.info(request, _("Your email address is already verified: log in below."))
     return redirect("accounts:login")
 
 
@@ -195,8 +196,11 @@ def resend_verification(request):
             send_verification_email(request, user)
         messages.success(
             request,
-            f"If an account at {form.cleaned_data['email']} is waiting for verification, we have "
-            "sent it a new link. Check your inbox (and spam folder) in a few minutes.",
+            _(
+                "If an account at %(email)s is waiting for verification, we have "
+                "sent it a new link. Check your inbox (and spam folder) in a few minutes."
+            )
+            % {"email": form.cleaned_data["email"]},
         )
         return redirect("accounts:resend")
     return render(
@@ -241,7 +245,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)  # keeps this session signed in, ends the others
-        messages.success(self.request, "Your password is changed.")
+        messages.success(self.request, _("Your password is changed."))
         return response
 
 

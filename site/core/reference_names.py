@@ -120,3 +120,121 @@ def themes_in_reader_order(pairs) -> list[tuple[str, str]]:
     """(slug, name) pairs as (slug, name in the reader's language), alphabetical in it."""
     named = [(slug, theme_name(slug, name)) for slug, name in pairs]
     return sorted(named, key=lambda pair: sort_key(pair[1]))
+
+
+# World Bank regions and income groups (FY2026 classification) and the six Worldwide
+# Governance Indicators, in French and Spanish: the names the World Bank uses in its own
+# French and Spanish publications, by the English name stored in the data. A name not listed
+# here (a new region, a new indicator) keeps its English name.
+REGION_NAMES = {
+    "East Asia & Pacific": {
+        "fr": "Asie de l’Est et Pacifique",
+        "es": "Asia oriental y el Pacífico",
+    },
+    "Europe & Central Asia": {"fr": "Europe et Asie centrale", "es": "Europa y Asia central"},
+    "Latin America & Caribbean": {
+        "fr": "Amérique latine et Caraïbes",
+        "es": "América Latina y el Caribe",
+    },
+    "Middle East, North Africa, Afghanistan & Pakistan": {
+        "fr": "Moyen-Orient, Afrique du Nord, Afghanistan et Pakistan",
+        "es": "Oriente Medio, Norte de África, Afganistán y Pakistán",
+    },
+    "North America": {"fr": "Amérique du Nord", "es": "América del Norte"},
+    "South Asia": {"fr": "Asie du Sud", "es": "Asia meridional"},
+    "Sub-Saharan Africa": {"fr": "Afrique subsaharienne", "es": "África subsahariana"},
+}
+
+INCOME_GROUP_NAMES = {
+    "High income": {"fr": "Revenu élevé", "es": "Ingreso alto"},
+    "Upper middle income": {
+        "fr": "Revenu intermédiaire, tranche supérieure",
+        "es": "Ingreso mediano alto",
+    },
+    "Lower middle income": {
+        "fr": "Revenu intermédiaire, tranche inférieure",
+        "es": "Ingreso mediano bajo",
+    },
+    "Low income": {"fr": "Faible revenu", "es": "Ingreso bajo"},
+}
+
+WGI_DIMENSION_NAMES = {
+    "Voice and accountability": {
+        "fr": "Voix citoyenne et responsabilité",
+        "es": "Voz y rendición de cuentas",
+    },
+    "Political stability and absence of violence": {
+        "fr": "Stabilité politique et absence de violence",
+        "es": "Estabilidad política y ausencia de violencia",
+    },
+    "Government effectiveness": {
+        "fr": "Efficacité des pouvoirs publics",
+        "es": "Eficacia del gobierno",
+    },
+    "Regulatory quality": {"fr": "Qualité de la réglementation", "es": "Calidad regulatoria"},
+    "Rule of law": {"fr": "État de droit", "es": "Estado de derecho"},
+    "Control of corruption": {"fr": "Maîtrise de la corruption", "es": "Control de la corrupción"},
+}
+
+# OGP membership statuses (casestudies.models.OGPStatus labels), by English label.
+OGP_STATUS_NAMES = {
+    "Active member": {"fr": "Membre actif", "es": "Miembro activo"},
+    "Inactive member": {"fr": "Membre inactif", "es": "Miembro inactivo"},
+    "Withdrawn": {"fr": "Retiré", "es": "Retirado"},
+    "Status not confirmed": {"fr": "Statut non confirmé", "es": "Situación no confirmada"},
+}
+
+
+def _named(names: dict, name: str, language: str | None) -> str:
+    if not name:
+        return name
+    language = _language(language)
+    if language == settings.LANGUAGE_CODE:
+        return name
+    return names.get(name, {}).get(language, name)
+
+
+def region_name(name: str, language: str | None = None) -> str:
+    """A World Bank region (as stored, "Sub-Saharan Africa") in `language`, else `name`."""
+    return _named(REGION_NAMES, name, language)
+
+
+def income_group_name(name: str, language: str | None = None, *, mid_sentence=False) -> str:
+    """A World Bank income group ("Lower middle income") in `language`, else `name`.
+
+    `mid_sentence`: as it reads inside a sentence ("same income group: lower middle
+    income"): none of the three languages capitalises it there.
+    """
+    translated = _named(INCOME_GROUP_NAMES, name, language)
+    if mid_sentence and translated:
+        return translated[0].lower() + translated[1:]
+    return translated
+
+
+def wgi_dimension_name(name: str, language: str | None = None) -> str:
+    """One of the six Worldwide Governance Indicators, by its English name, in `language`."""
+    return _named(WGI_DIMENSION_NAMES, name, language)
+
+
+def ogp_status_name(name: str, language: str | None = None) -> str:
+    """An OGP membership status label ("Active member") in `language`, else `name`."""
+    return _named(OGP_STATUS_NAMES, str(name), language)
+
+
+def theme_description(slug: str, description: str, language: str | None = None) -> str:
+    """The policy area's description in `language` (casestudies/data/theme_descriptions.yaml),
+    else `description`."""
+    language = _language(language)
+    if language == settings.LANGUAGE_CODE:
+        return description
+    return _theme_descriptions().get(slug, {}).get(language, description)
+
+
+THEME_DESCRIPTIONS = Path(settings.BASE_DIR) / "casestudies" / "data" / "theme_descriptions.yaml"
+
+
+@cache
+def _theme_descriptions() -> dict[str, dict[str, str]]:
+    if not THEME_DESCRIPTIONS.exists():
+        return {}
+    return yaml.safe_load(THEME_DESCRIPTIONS.read_text(encoding="utf-8")) or {}

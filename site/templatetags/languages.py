@@ -75,6 +75,41 @@ def theme_name(theme) -> str:
     return reference_names.theme_name(_field(theme, "slug"), _field(theme, "name"))
 
 
+@register.filter
+def region_name(name) -> str:
+    """A World Bank region, as stored in English, in the reader's language."""
+    return reference_names.region_name(name or "")
+
+
+@register.filter
+def income_group_name(name) -> str:
+    """A World Bank income group, as stored in English, in the reader's language."""
+    return reference_names.income_group_name(name or "")
+
+
+@register.filter
+def wgi_dimension_name(name) -> str:
+    """A Worldwide Governance Indicator, by its English name, in the reader's language."""
+    return reference_names.wgi_dimension_name(name or "")
+
+
+@register.filter
+def ogp_status_name(name) -> str:
+    """An OGP membership status label, in the reader's language."""
+    return reference_names.ogp_status_name(name or "")
+
+
+@register.filter
+def theme_description(theme) -> str:
+    """A policy area's description (model or dict with `slug` and `description`) in the
+    reader's language."""
+    if not theme:
+        return ""
+    if translation.get_language() == settings.LANGUAGE_CODE:
+        return _field(theme, "description")
+    return reference_names.theme_description(_field(theme, "slug"), _field(theme, "description"))
+
+
 @register.simple_tag
 def in_reader_language(pages) -> list:
     """Listed pages with the title and summary of their translation into the language being
