@@ -42,26 +42,40 @@ def build_query(text: str = "", **filters) -> tuple[SearchQuery, thesaurus.Parse
         raise InvalidSearch("page_size", f"page_size must be between 1 and {MAX_PAGE_SIZE}.")
     if page < 1 or page > 1000:
         raise InvalidSearch("page", "page must be between 1 and 1000.")
-    parsed = thesaurus.parse(text)
     query = SearchQuery(
-        text=searchable(text, parsed),
-        words=parsed.words,
-        groups=parsed.groups,
-        languages=parsed.languages,
+        text=text,
         page=page,
         page_size=page_size,
         **{key: tuple(value) for key, value in filters.items() if key != "facets"},
         **({"facets": filters["facets"]} if "facets" in filters else {}),
     )
-    return query, parsed
+    return parse(query)
+
+
+def parse(query: SearchQuery) -> tuple[SearchQuery, thesaurus.ParsedQuery]:
+    """The query with its text understood: words, synonym groups, languages.
+
+    The only place text becomes query parts: backends search the parts and never read
+    the text (see `SearchQuery`), so they cannot understand it differently.
+    """
+    parsed = thesaurus.parse(query.text)
+    return (
+        replace(
+            query,
+            text=searchable(query.text, parsed),
+            words=parsed.words,
+            groups=parsed.groups,
+            languages=parsed.languages,
+        ),
+        parsed,
+    )
 
 
 def searchable(text: str, parsed: thesaurus.ParsedQuery) -> str:
-    """The text for the backend: none when it has no words worth searching ("how do I").
+    """The text the backend is sent: none when it has no words worth searching ("how do I").
 
-    A backend given text without parsed words searches it as plain words, stop words
-    included; the service never sends it such text: text of function words only finds
-    nothing (`only_function_words`), and is not sent at all.
+    Text of function words only finds nothing (`only_function_words`) and is not sent at
+    all.
     """
     return "" if parsed.is_empty else text
 
@@ -90,16 +104,10 @@ def search(text: str = "", **filters) -> SearchOutcome:
 
 
 def search_query(query: SearchQuery) -> SearchResults:
-    """Run a prepared query (with words/groups already parsed)."""
+    """Run a prepared query; its text is parsed here unless the caller parsed it already."""
     if not query.words and not query.groups and query.text:
-        parsed = thesaurus.parse(query.text)
-        if only_function_words(query.text, parsed):
+        text = query.text
+        query, parsed = parse(query)
+        if only_function_words(text, parsed):
             return nothing_found()
-        query = replace(
-            query,
-            text=searchable(query.text, parsed),
-            words=parsed.words,
-            groups=parsed.groups,
-            languages=parsed.languages,
-        )
     return get_search_backend().search(query)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from search.thesaurus import language_of, normalise
 
@@ -117,8 +117,11 @@ class SearchQuery:
     outcomes: tuple[str, ...] = ()
     page: int = 1
     page_size: int = 20
-    # The text, parsed by the service (search/thesaurus.py) so both backends expand alike:
-    # plain words, and synonym groups (alternative phrases, any of which may match).
+    # The text, parsed once by the service (search/service.py, with search/thesaurus.py)
+    # so every backend expands alike: plain words, and synonym groups (alternative
+    # phrases, any of which may match). Backends search `words` and `groups` only; `text`
+    # is what the reformer typed, for display: a query with text but no words and no
+    # groups browses (the service never sends one, see `service.parsed`).
     # Ranking contract: documents are ordered by coverage first — the weight of the query
     # parts they match (GROUP_WEIGHT for a synonym group, WORD_WEIGHT for a plain word) —
     # then by text relevance (FIELD_WEIGHTS) multiplied by (1 + OUTCOME_BOOST x
@@ -139,16 +142,6 @@ class SearchQuery:
     @property
     def offset(self) -> int:
         return (self.page - 1) * self.page_size
-
-    def with_plain_words(self) -> SearchQuery:
-        """This query, its text searched as plain words (no synonyms) if it was never parsed.
-
-        The service parses every query (search/service.py); a caller that built one by
-        hand with only `text` still gets the same answer from every backend.
-        """
-        if self.words or self.groups or not self.text:
-            return self
-        return replace(self, words=tuple(normalise(self.text).split()))
 
     @property
     def weighted_parts(self) -> list[tuple[str, tuple[str, ...], int]]:

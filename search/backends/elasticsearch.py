@@ -379,7 +379,6 @@ class ElasticsearchBackend(SearchBackend):
         return True
 
     def search(self, query: SearchQuery) -> SearchResults:
-        query = query.with_plain_words()
         body = self.search_body(query)
         with unavailable_on_failure("search"):
             try:

@@ -440,7 +440,6 @@ class EmbeddedBackend(SearchBackend):
         )
 
     def search(self, query: SearchQuery) -> SearchResults:
-        query = query.with_plain_words()
         with connection.cursor() as cursor:
             return self._search(cursor, query)
 

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 import pytest
 
+from search import service
 from search.backends.base import IndexDocument, SearchQuery
 from search.backends.embedded import EmbeddedBackend
 from search.thesaurus import parse
@@ -437,8 +438,12 @@ def test_any_word_or_group_finds_a_document(backend):
     ]
 
 
-def test_unparsed_text_is_searched_as_plain_words(backend):
-    assert ids(search(backend, text="Procurement!")) == ["casestudy-9001", "casestudy-9002"]
+def test_text_a_caller_did_not_parse_is_parsed_by_the_service(backend, monkeypatch):
+    """Backends search parsed parts only; the service parses a prepared query's text."""
+    monkeypatch.setattr(service, "get_search_backend", lambda: backend)
+    found = service.search_query(SearchQuery(text="Procurement!"))
+    assert ids(found) == ["casestudy-9001", "casestudy-9002"]
+    assert ids(found) == ids(service.search("Procurement!").results)
 
 
 # --- Ranking ----------------------------------------------------------------------------
