@@ -38,3 +38,43 @@ def test_the_french_country_list_is_in_french(client, home):
     assert "Membres du PGO uniquement" in page
     assert "OGP members only" not in page
     assert "Sub-Saharan Africa</td>" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path, translated, english",
+    [
+        ("/fr/courses/", ["Tous les niveaux", "Tous les thèmes"], ["Any level", "Any theme"]),
+        ("/es/courses/", ["Cualquier nivel", "Cualquier tema"], ["Any level", "Any theme"]),
+        (
+            "/fr/fellowships/",
+            ["Pays d’accueil", "Ouvertes et clôturées"],
+            ["Host country", "Open and closed"],
+        ),
+        (
+            "/es/fellowships/",
+            ["País anfitrión", "Abiertas y cerradas"],
+            ["Host country", "Open and closed"],
+        ),
+    ],
+)
+def test_listing_filters_speak_the_readers_language(client, home, path, translated, english):
+    page = client.get(path).content.decode()
+
+    for text in translated:
+        assert text in page
+    for text in english:
+        assert f">{text}<" not in page
+
+
+@pytest.mark.django_db
+def test_the_theme_list_is_in_the_readers_language(client, home):
+    english = client.get("/themes/").content.decode()
+    french = client.get("/fr/themes/").content.decode()
+    spanish = client.get("/es/themes/").content.decode()
+
+    assert "No themes are loaded yet." in english
+    assert "No themes are loaded yet." not in french
+    assert "No themes are loaded yet." not in spanish
+    assert "<h1>Themes</h1>" not in french
+    assert "<h1>Themes</h1>" not in spanish
