@@ -461,7 +461,7 @@ def test_theme_without_commitments_or_case_studies_says_so(real_data, client):
     response = client.get(theme.get_absolute_url())
 
     assert response.status_code == 200
-    assert "No case study on quiet policy area yet." in response.text
+    assert "No case study on “Quiet policy area” yet." in response.text
     assert "No commitment in our IRM data is tagged with this theme." in response.text
 
 
