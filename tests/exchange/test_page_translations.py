@@ -73,8 +73,11 @@ def test_the_theme_list_is_in_the_readers_language(client, home):
     french = client.get("/fr/themes/").content.decode()
     spanish = client.get("/es/themes/").content.decode()
 
-    assert "No themes are loaded yet." in english
-    assert "No themes are loaded yet." not in french
-    assert "No themes are loaded yet." not in spanish
+    assert "<h1>Themes</h1>" in english
+    assert "The OGP policy areas used to tag commitments" in english
+    assert "The OGP policy areas used to tag commitments" not in french
+    assert "Les domaines d’action du PGO utilisés pour classer" in french
+    assert "The OGP policy areas used to tag commitments" not in spanish
+    assert "Las áreas de política de la AGA utilizadas para clasificar" in spanish
     assert "<h1>Themes</h1>" not in french
     assert "<h1>Themes</h1>" not in spanish
