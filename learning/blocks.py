@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
+from casestudies.models import CaseStudyPage
 from exchange.core.blocks import MarkdownBlock
 
 
@@ -54,8 +55,6 @@ class CaseStudyCardBlock(blocks.PageChooserBlock):
 
     def bulk_to_python(self, values):
         # Cards show the country and themes: fetch them with the pages, not per card.
-        from casestudies.models import CaseStudyPage
-
         pages = (
             CaseStudyPage.objects.live()
             .select_related("country")

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from learning import introduction_views, views
+from learning import views
+from learning.introductions import views as introduction_views
 
 app_name = "learning"
 

@@ -4,19 +4,14 @@ peer introductions (the brokers' queue and the ratings report)."""
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.views.generic.models import EditView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from learning import fellowship_admin, introduction_admin, reports
-from learning.fellowship_views import send_application_email
-from learning.models import (
-    ApplicationStatus,
-    Enrollment,
-    FellowshipApplication,
-    IntroductionRequest,
-)
+from learning import reports
+from learning.fellowships import admin as fellowship_admin
+from learning.introductions import admin as introduction_admin
+from learning.models import Enrollment, FellowshipApplication, IntroductionRequest
 
 
 @hooks.register("register_admin_urls")
@@ -103,66 +98,12 @@ def register_learner_records_menu_item():
 # Fellowship applications -----------------------------------------------------------
 
 
-class ApplicationPermissionPolicy(ModelPermissionPolicy):
-    """Applications arrive through the public form only; reviewers never add them by hand."""
-
-    def user_has_permission(self, user, action):
-        return action != "add" and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-
-class ApplicationEditView(EditView):
-    def save_instance(self):
-        decided = "status" in self.form.changed_data
-        instance = super().save_instance()
-        if decided and instance.status in (ApplicationStatus.ACCEPTED, ApplicationStatus.DECLINED):
-            send_application_email(instance, instance.status)
-        return instance
-
-
-class FellowshipApplicationViewSet(ModelViewSet):
-    """Applications per fellowship, for the "Fellowship reviewers" group only.
-
-    Reviewers read an application (inspect), score it against the fellowship's
-    criteria, and change its status; accepting or declining emails the applicant.
-    """
-
-    model = FellowshipApplication
-    icon = "form"
-    menu_label = "Fellowship applications"
-    menu_order = 300
-    add_to_admin_menu = True
-    inspect_view_enabled = True
-    inspect_view_fields = [
-        "fellowship_title",
-        "name",
-        "email",
-        "country",
-        "institution",
-        "role",
-        "reform",
-        "motivation",
-        "consent_to_share",
-        "status",
-        "created_at",
-    ]
-    list_display = ["name", "fellowship_title", "country", "status", "created_at", "score_link"]
-    list_filter = ["fellowship", "status"]
-    search_fields = ["name", "email", "institution", "fellowship_title"]
-    form_fields = ["status"]
-    edit_view_class = ApplicationEditView
-    search_backend_name = None
-
-    def get_queryset(self, request):
-        return FellowshipApplication.objects.select_related("country")
-
-
 register_permission_policy(
-    FellowshipApplication, ApplicationPermissionPolicy(FellowshipApplication)
+    FellowshipApplication, fellowship_admin.ApplicationPermissionPolicy(FellowshipApplication)
 )
-fellowship_application_viewset = FellowshipApplicationViewSet("fellowship_applications")
+fellowship_application_viewset = fellowship_admin.FellowshipApplicationViewSet(
+    "fellowship_applications"
+)
 
 
 @hooks.register("register_admin_viewset")

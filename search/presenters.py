@@ -41,7 +41,7 @@ def facets_json(results: SearchResults, labels: Labels) -> dict:
 
 def fellowship_hit_status(hit: SearchHit, now=None) -> str:
     """Open or closed at `now` (default: now), from the deadline the hit carries."""
-    from learning.models.fellowships import FellowshipStatus, deadline_passed
+    from learning.fellowships.models import FellowshipStatus, deadline_passed
 
     deadline = hit.details.get("application_deadline")
     deadline = datetime.fromisoformat(deadline) if deadline else None

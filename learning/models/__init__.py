@@ -1,16 +1,15 @@
-from learning.models.fellowships import (
+"""Every model of the `learning` app, where Django looks for them: the courses' here
+(pages.py, progress.py), the fellowships' and introductions' in their sub-packages."""
+
+from learning.fellowships.choices import ApplicationStatus, FellowshipStatus
+from learning.fellowships.models import (
     ApplicationScore,
-    ApplicationStatus,
     FellowshipApplication,
     FellowshipIndexPage,
     FellowshipPage,
-    FellowshipStatus,
 )
-from learning.models.introductions import (
-    IntroductionEvent,
-    IntroductionRequest,
-    IntroductionStatus,
-)
+from learning.introductions.choices import IntroductionStatus
+from learning.introductions.models import IntroductionEvent, IntroductionRequest
 from learning.models.pages import (
     CourseIndexPage,
     CourseLevel,

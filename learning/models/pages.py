@@ -25,6 +25,15 @@ from learning.blocks import LessonBodyBlock
 SAMPLE_SUMMARY_OPENING = "Sample content written by the Reform Exchange team."
 
 
+def _serving():
+    """learning.serving: what course and lesson pages show, and their POST routes."""
+    # cycle: serving → learning.progress → learning.models → this module (the learning
+    # service works on these pages), so the pages reach it only when they serve.
+    from learning import serving
+
+    return serving
+
+
 class CourseLevel(models.TextChoices):
     INTRODUCTORY = "introductory", "Introductory"
     INTERMEDIATE = "intermediate", "Intermediate"
@@ -169,15 +178,11 @@ class CoursePage(RoutablePageMixin, Page):
 
     @path("enrol/")
     def enrol(self, request):
-        from learning import views
-
-        return views.enrol(request, self)
+        return _serving().enrol(request, self)
 
     def get_context(self, request, *args, **kwargs):
-        from learning import views
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(views.course_context(request, self))
+        context.update(_serving().course_context(request, self))
         return context
 
 
@@ -241,19 +246,13 @@ class LessonPage(RoutablePageMixin, Page):
 
     @path("complete/")
     def complete(self, request):
-        from learning import views
-
-        return views.complete_lesson(request, self)
+        return _serving().complete_lesson(request, self)
 
     @path("quiz/<str:quiz_id>/")
     def quiz(self, request, quiz_id):
-        from learning import views
-
-        return views.submit_quiz(request, self, quiz_id)
+        return _serving().submit_quiz(request, self, quiz_id)
 
     def get_context(self, request, *args, **kwargs):
-        from learning import views
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(views.lesson_context(request, self))
+        context.update(_serving().lesson_context(request, self))
         return context

@@ -9,6 +9,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 # No 0/O, 1/I/L: codes are read aloud and typed from paper.
 CERTIFICATE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -96,8 +97,6 @@ class Certificate(models.Model):
         return f"{self.code}: {self.learner_name}, {self.course_title}"
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("learning:certificate", args=[self.code])
 
     @property

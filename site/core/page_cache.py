@@ -80,10 +80,10 @@ FILTERS: dict[str, Filters] = {
     "/peers/": Filters(keyed=("theme",), uncached=("country", "q")),
     # casestudies.views.country_list.
     "/countries/": Filters(keyed=("region", "members", "page")),
-    # learning.filters.CourseFilter and FellowshipFilter.
+    # learning.filters.CourseFilter and learning.fellowships.filters.FellowshipFilter.
     "/courses/": Filters(keyed=("theme", "level", "page")),
     "/fellowships/": Filters(keyed=("theme", "country", "region", "status", "page")),
-    # learning.introduction_views: a form, private anyway.
+    # learning.introductions.views: a form, private anyway.
     "/introductions/request/": Filters(uncached=("peer", "country", "theme", "q")),
 }
 # Paths with a variable part.

@@ -28,7 +28,7 @@ from casestudies.models import (
 )
 from exchange.core.importing import yaml_lines
 from exchange.core.importing.base import ImportFailed, decode_text
-from learning.fellowship_importer import import_fellowships
+from learning.fellowships.importer import import_fellowships
 from learning.models import CoursePage, FellowshipPage
 
 HERE = Path(__file__).parent

@@ -22,8 +22,9 @@ from django_tasks_db.models import DBTaskResult
 from casestudies.models import Country, Theme
 from exchange.core.importing.base import ImportFailed
 from learning.factories import FellowshipPageFactory
-from learning.fellowship_importer import import_fellowships
-from learning.fellowship_views import APPLICATION_ATTEMPTS, APPLICATIONS_PER_EMAIL
+from learning.fellowships import services
+from learning.fellowships.importer import import_fellowships
+from learning.fellowships.serving import APPLICATION_ATTEMPTS, APPLICATIONS_PER_EMAIL
 from learning.models import (
     ApplicationScore,
     ApplicationStatus,
@@ -409,18 +410,16 @@ def test_the_limit_per_email_holds_across_two_workers(
 
 
 def test_an_application_that_loses_a_race_gets_the_same_answer(client, fellowship, monkeypatch):
-    from learning import fellowship_views
-
     first = client.post(apply_url(fellowship), application_data())
     mail.outbox.clear()
-    real_lookup = fellowship_views._application_of
+    real_lookup = services._application_of
     lookups = []
 
     def checked_before_the_other_insert(form):
         lookups.append(form)
         return None if len(lookups) == 1 else real_lookup(form)
 
-    monkeypatch.setattr(fellowship_views, "_application_of", checked_before_the_other_insert)
+    monkeypatch.setattr(services, "_application_of", checked_before_the_other_insert)
 
     # The database's unique constraint refuses the insert; the view answers as usual.
     again = client.post(apply_url(fellowship), application_data())

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from casestudies.models import Country, Theme
 from learning.factories import UserFactory
-from learning.introduction_admin import IntroductionPermissionPolicy
+from learning.introductions.admin import IntroductionPermissionPolicy
 from learning.models import IntroductionEvent, IntroductionRequest, IntroductionStatus
 
 pytestmark = pytest.mark.django_db

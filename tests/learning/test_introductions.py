@@ -10,10 +10,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from casestudies.models import Country, Theme
-from learning import introductions
 from learning.factories import FellowshipPageFactory, UserFactory
-from learning.forms import IntroductionRequestForm
-from learning.introduction_views import REQUEST_ATTEMPTS, REQUESTS_PER_EMAIL
+from learning.introductions import services
+from learning.introductions.forms import IntroductionRequestForm
+from learning.introductions.views import REQUEST_ATTEMPTS, REQUESTS_PER_EMAIL
 from learning.models import (
     FellowshipApplication,
     FellowshipIndexPage,
@@ -205,14 +205,14 @@ def test_a_request_that_loses_a_race_to_an_identical_one_gets_the_same_answer(
     theme_pk = Theme.objects.get(slug=theme).pk if theme else ""
     first = client.post(REQUEST_URL, request_data(theme=theme_pk))
     mail.outbox.clear()
-    real_check = introductions.open_request_like
+    real_check = services.open_request_like
     checks = []
 
     def checked_before_the_other_insert(form):
         checks.append(form)
         return None if len(checks) == 1 else real_check(form)
 
-    monkeypatch.setattr(introductions, "open_request_like", checked_before_the_other_insert)
+    monkeypatch.setattr(services, "open_request_like", checked_before_the_other_insert)
 
     again = client.post(REQUEST_URL, request_data(theme=theme_pk))
 
@@ -232,7 +232,7 @@ def test_an_integrity_error_no_open_request_explains_is_not_hidden(chile, monkey
     monkeypatch.setattr(IntroductionRequestForm, "save", refused_by_another_constraint)
 
     with pytest.raises(IntegrityError):
-        introductions.submit_request(form)
+        services.submit_request(form)
 
 
 def test_asking_again_after_the_last_one_closed_is_accepted(client, chile):

@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from exchange.core.importing.command import ImportCommand
-from learning.fellowship_importer import import_fellowships
+from learning.fellowships.importer import import_fellowships
 
 
 class Command(ImportCommand):

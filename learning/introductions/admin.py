@@ -40,9 +40,9 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from casestudies.models import Country, Theme
-from learning.introductions import BROKERS_GROUP, brokers, notify_status_change
-from learning.models import IntroductionRequest, IntroductionStatus
-from learning.models.introductions import OPEN_STATUSES
+from learning.introductions.choices import OPEN_STATUSES, IntroductionStatus
+from learning.introductions.models import IntroductionRequest
+from learning.introductions.services import BROKERS_GROUP, brokers, notify_status_change
 from learning.reports import _cell
 
 VIEW_PERMISSION = "learning.view_introductionrequest"

@@ -1,7 +1,7 @@
 """Peer introductions: taking a request, and the emails that keep the requester informed.
 
-The public views (learning/introduction_views.py) and the brokers' admin
-(learning/introduction_admin.py) both go through here, so a requester hears the
+The public views (learning/introductions/views.py) and the brokers' admin
+(learning/introductions/admin.py) both go through here, so a requester hears the
 same thing however their request moves.
 
 One person has at most one open request per peer country and theme. Asking again is not an
@@ -30,8 +30,9 @@ from django_tasks import task
 
 from casestudies.models import Country
 from exchange.core import mail
-from learning.forms import IntroductionRequestForm
-from learning.models import IntroductionRequest, IntroductionStatus
+from learning.introductions.choices import IntroductionStatus
+from learning.introductions.forms import IntroductionRequestForm
+from learning.introductions.models import IntroductionRequest
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,5 @@
-"""Reviewers' admin views for fellowship applications: scoring and the CSV export.
+"""Reviewers' admin for fellowship applications: the applications viewset, scoring and the
+CSV export (registered in learning/wagtail_hooks.py).
 
 Applications hold personal data: every view here requires
 `learning.view_fellowshipapplication`, which only the "Fellowship reviewers"
@@ -14,9 +15,14 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.admin.views.generic.models import EditView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
 
-from learning.forms import ApplicationScoreForm
-from learning.models import ApplicationScore, FellowshipApplication
+from learning.fellowships.choices import ApplicationStatus
+from learning.fellowships.forms import ApplicationScoreForm
+from learning.fellowships.models import ApplicationScore, FellowshipApplication
+from learning.fellowships.services import send_application_email
 from learning.reports import _cell
 
 VIEW_PERMISSION = "learning.view_fellowshipapplication"
@@ -36,6 +42,62 @@ CSV_COLUMNS = [
     ("Received", lambda a: timezone.localtime(a.created_at).strftime("%Y-%m-%d %H:%M %Z")),
     ("Average score", lambda a: "" if a.average_score is None else f"{a.average_score:.1f}"),
 ]
+
+
+class ApplicationPermissionPolicy(ModelPermissionPolicy):
+    """Applications arrive through the public form only; reviewers never add them by hand."""
+
+    def user_has_permission(self, user, action):
+        return action != "add" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+class ApplicationEditView(EditView):
+    def save_instance(self):
+        decided = "status" in self.form.changed_data
+        instance = super().save_instance()
+        if decided and instance.status in (ApplicationStatus.ACCEPTED, ApplicationStatus.DECLINED):
+            send_application_email(instance, instance.status)
+        return instance
+
+
+class FellowshipApplicationViewSet(ModelViewSet):
+    """Applications per fellowship, for the "Fellowship reviewers" group only.
+
+    Reviewers read an application (inspect), score it against the fellowship's
+    criteria, and change its status; accepting or declining emails the applicant.
+    """
+
+    model = FellowshipApplication
+    icon = "form"
+    menu_label = "Fellowship applications"
+    menu_order = 300
+    add_to_admin_menu = True
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "fellowship_title",
+        "name",
+        "email",
+        "country",
+        "institution",
+        "role",
+        "reform",
+        "motivation",
+        "consent_to_share",
+        "status",
+        "created_at",
+    ]
+    list_display = ["name", "fellowship_title", "country", "status", "created_at", "score_link"]
+    list_filter = ["fellowship", "status"]
+    search_fields = ["name", "email", "institution", "fellowship_title"]
+    form_fields = ["status"]
+    edit_view_class = ApplicationEditView
+    search_backend_name = None
+
+    def get_queryset(self, request):
+        return FellowshipApplication.objects.select_related("country")
 
 
 def _require(request, permission):

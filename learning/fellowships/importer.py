@@ -33,7 +33,7 @@ from exchange.core.importing.yaml_lines import problem as yaml_problem
 # creates the page tree they hang from (docs/architecture.md, Layers). No cycle: page_tree
 # imports learning.models, not this module.
 from exchange.page_tree import ensure_page_tree
-from learning.models import FellowshipIndexPage, FellowshipPage
+from learning.fellowships.models import FellowshipIndexPage, FellowshipPage
 
 REQUIRED = {
     "slug",

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_http_methods
 from casestudies.models import Country, Theme
 from exchange.core.rate_limit import RateLimit, client_address, too_many_requests
 from learning.accounts.forms import owner_of
-from learning.forms import IntroductionRatingForm, IntroductionRequestForm
-from learning.introductions import enqueue_request
-from learning.models import IntroductionRequest, IntroductionStatus
+from learning.introductions.choices import IntroductionStatus
+from learning.introductions.forms import IntroductionRatingForm, IntroductionRequestForm
+from learning.introductions.models import IntroductionRequest
+from learning.introductions.services import enqueue_request
 from search.thesaurus import parse
 
 # Every post from one network, valid or not: generous, because a ministry or a workshop often
@@ -100,9 +101,9 @@ def _post_request(request, peer_country, context):
     """Take a request; the answer is the same whether it is new or repeats an open one.
 
     Both end on the same confirmation page (after a redirect, so reloading it posts nothing),
-    after the same work: the form is checked and handed to a task (learning.introductions),
-    so not even the time taken differs. The private status link goes only to the email
-    address, which alone learns whether it had asked before.
+    after the same work: the form is checked and handed to a task
+    (learning.introductions.services), so not even the time taken differs. The private status
+    link goes only to the email address, which alone learns whether it had asked before.
     """
     attempt = REQUEST_ATTEMPTS.hit(client_address(request))
     if not attempt.allowed:
