@@ -2,6 +2,7 @@ from django.apps import AppConfig
 
 
 class LearningConfig(AppConfig):
-    """Courses, lessons, quizzes, progress and certificates; fellowships (to come)."""
+    """Courses, lessons, quizzes, progress and certificates; accounts; fellowships and peer
+    introductions (sub-packages: one app, label `learning`)."""
 
     name = "learning"
