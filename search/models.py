@@ -30,11 +30,36 @@ class SearchDocument(models.Model):
     implemented = models.BooleanField(default=False)
     outcome_strength = models.FloatField(default=0.0)
     details = models.JSONField(default=dict, blank=True)
+    # The short words as written (`search.backends.base.exact_words`), so that an
+    # abbreviation is checked in the full-text index, not by reading every text.
+    exact_words = models.TextField(blank=True, default="")
     # PostgreSQL only (NULL elsewhere): weighted title (A) > summary (B) > body (C).
     search_vector = SearchVectorField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["type", "country"])]
+        indexes = [
+            models.Index(fields=["type", "country"]),
+            # Everything ranking and facets read of a match, so that they never read the
+            # rows themselves, whose texts (kilobytes each) come first.
+            models.Index(
+                fields=[
+                    "id",
+                    "type",
+                    "country",
+                    "region",
+                    "income_group",
+                    "starred",
+                    "complete",
+                    "opened_government",
+                    "implemented",
+                    "outcome_strength",
+                    "year",
+                    "doc_id",
+                    "country_name",
+                ],
+                name="search_document_narrow",
+            ),
+        ]
 
     def __str__(self):
         return self.doc_id

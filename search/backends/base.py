@@ -7,6 +7,8 @@ the way Django picks a cache.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -70,6 +72,45 @@ def abbreviation_forms(phrase: str) -> tuple[str, ...]:
             for ending in ("", "s", "es")
         )
     )
+
+
+# The longest word an abbreviation form can be: the abbreviation and a plural ending.
+EXACT_WORD_LENGTH = ABBREVIATION_LENGTH + 2
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def exact_token(word: str) -> str:
+    """A word as written, as one case-free token full-text indexes keep apart by case.
+
+    Full-text indexes lower-case every token, so the case goes into the token: the word
+    without diacritics, lower-cased, then one digit per character (1 a capital, 0 not): "BOs"
+    is "bos110", "BOS" "bos111". The digits are as many as the characters, so no two
+    words share a token.
+    """
+    decomposed = unicodedata.normalize("NFKD", word)
+    folded = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return folded.lower() + "".join("1" if char.isupper() else "0" for char in folded)
+
+
+def abbreviation_tokens(phrase: str) -> tuple[str, ...]:
+    """`abbreviation_forms` as `exact_token`s: what a text must hold to match the phrase."""
+    return tuple(dict.fromkeys(exact_token(form) for form in abbreviation_forms(phrase)))
+
+
+def exact_words(*texts: str) -> str:
+    """The words of the texts an abbreviation could match, as `exact_token`s.
+
+    Stored beside each document by the embedded backend, so that checking an
+    abbreviation is an index lookup, not a regular expression over every text that has
+    the stemmed word ("tax" is in a quarter of them).
+    """
+    words = (
+        word
+        for text in texts
+        for word in _WORD.findall(text or "")
+        if len(word) <= EXACT_WORD_LENGTH
+    )
+    return " ".join(dict.fromkeys(exact_token(word) for word in words))
 
 
 class BackendUnavailable(Exception):

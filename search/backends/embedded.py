@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.utils.html import escape
@@ -28,6 +29,8 @@ from search.backends.base import (
     SearchQuery,
     SearchResults,
     abbreviation_forms,
+    abbreviation_tokens,
+    exact_words,
     is_abbreviation,
 )
 from search.models import SearchDocument, SearchDocumentTheme
@@ -37,6 +40,8 @@ THEMES = SearchDocumentTheme._meta.db_table
 MARK_START, MARK_END = "\x02", "\x03"
 # SQLite: the temporary table a search's matches are gathered in (`_base`).
 HITS = "search_matches"
+NO_FILTER = "1=1"
+NARROW_INDEX = "search_document_narrow"  # SearchDocument.Meta.indexes
 SAFE_TERM = re.compile(r"[^\w]+", re.UNICODE)
 TITLE_WEIGHT, SUMMARY_WEIGHT, BODY_WEIGHT = (
     FIELD_WEIGHTS[name] for name in ("title", "summary", "body")
@@ -117,8 +122,8 @@ def _coverage(query, phrase, alternatives, condition, exact_condition):
 
     A part counts when one of its phrases matches (`condition`, with one full-text
     expression); an abbreviation ("BO") only when the text also has it as a word
-    (`exact_condition`, with the expression and a regular expression): the stemmer
-    would make it match "BOS".
+    (`exact_condition`, with the expression and the abbreviation's `exact_token`s): the
+    stemmer would make it match "BOS".
     """
     terms, params, exact = [], [], False
     for kind, phrases, weight in query.weighted_parts:
@@ -132,9 +137,8 @@ def _coverage(query, phrase, alternatives, condition, exact_condition):
         if short:
             exact = True
             conditions.append(exact_condition)
-            forms = [form for p in short for form in abbreviation_forms(p)]
             words = [phrase(word) for p in short for word in _abbreviation_words(p)]
-            params += [alternatives(words), "|".join(forms)]
+            params += [alternatives(words), [t for p in short for t in abbreviation_tokens(p)]]
         if conditions:
             terms.append(f"(CASE WHEN {' OR '.join(conditions)} THEN {weight} ELSE 0 END)")
     return " + ".join(terms), params, exact
@@ -162,9 +166,9 @@ class _SqliteText:
         together and then each part for its coverage looked each up twice). Within a
         part, phrases in other languages are matched apart and count
         OTHER_LANGUAGE_WEIGHT; abbreviations are matched apart and kept only where the
-        text has them as written.
+        text has them as written (its `exact_words` column holds their tokens).
         """
-        bm25 = f"-bm25(search_fts, {TITLE_WEIGHT}, {SUMMARY_WEIGHT}, {BODY_WEIGHT})"
+        bm25 = f"-bm25(search_fts, {TITLE_WEIGHT}, {SUMMARY_WEIGHT}, {BODY_WEIGHT}, 0)"
         for number, (kind, phrases, weight) in enumerate(query.weighted_parts):
             usable = [p for p in phrases if _tokens(p)]
             short = [p for p in usable if kind == "group" and is_abbreviation(p)]
@@ -184,13 +188,14 @@ class _SqliteText:
                     )
             if short:
                 words = [word for p in short for word in _abbreviation_words(p)]
-                forms = [form for p in short for form in abbreviation_forms(p)]
+                tokens = [token for p in short for token in abbreviation_tokens(p)]
+                written = " OR ".join(f'"{token}"' for token in tokens)
+                stemmed = " OR ".join(self.phrase(word) for word in words)
                 selects.append(
                     (
                         f"SELECT rowid AS id, {bm25} AS rel FROM search_fts "
-                        "WHERE search_fts MATCH %s AND (title || ' ' || summary || ' ' || body) "
-                        "REGEXP ('\\b(?:' || %s || ')\\b')",
-                        [" OR ".join(self.phrase(word) for word in words), "|".join(forms)],
+                        "WHERE search_fts MATCH %s",
+                        [f"({stemmed}) AND exact_words : ({written})"],
                     )
                 )
             for select, select_params in selects:
@@ -250,7 +255,7 @@ class _PostgresText:
             lambda items: "(" + " | ".join(items) + ")",
             f"search_vector @@ to_tsquery('{PG_CONFIG}', %s)",
             f"(search_vector @@ to_tsquery('{PG_CONFIG}', %s) AND "
-            "concat_ws(' ', title, summary, body) ~ ('\\y(' || %s || ')\\y'))",
+            "string_to_array(exact_words, ' ') && %s::text[])",
         )
         any_expression = self.any_expression(query)
         preferred = self.any_expression(query, preferred_only=True)
@@ -299,6 +304,25 @@ class _PostgresText:
         )
 
 
+class _Matches(NamedTuple):
+    """The documents a search matches, as SQL: `FROM ... WHERE ...` and its parameters,
+    whether text was searched (there is a relevance), and optionally a shorter query of
+    their ids alone (`ids`)."""
+
+    from_where: str
+    params: list
+    has_text: bool
+    ids_sql: str | None = None
+
+    @property
+    def ids(self) -> str:
+        return self.ids_sql or f"SELECT d.id {self.from_where}"
+
+    @property
+    def ids_params(self) -> list:
+        return [] if self.ids_sql else self.params
+
+
 def _mark(snippet: str) -> str:
     """Escape a database snippet, then turn its markers into <mark> tags."""
     return escape(snippet).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
@@ -335,12 +359,13 @@ class EmbeddedBackend(SearchBackend):
             SearchDocument(
                 id=existing.get(doc_id),
                 doc_id=doc_id,
+                exact_words=exact_words(document.title, document.summary, document.body),
                 **{name: getattr(document, name) for name in DOCUMENT_FIELDS},
             )
             for doc_id, document in unique.items()
         ]
         to_update = [row for row in rows if row.id]
-        SearchDocument.objects.bulk_update(to_update, DOCUMENT_FIELDS)
+        SearchDocument.objects.bulk_update(to_update, [*DOCUMENT_FIELDS, "exact_words"])
         created = SearchDocument.objects.bulk_create([row for row in rows if not row.id])
         ids = [row.id for row in to_update] + [row.id for row in created]
         SearchDocumentTheme.objects.filter(document_id__in=ids).delete()
@@ -407,10 +432,10 @@ class EmbeddedBackend(SearchBackend):
             if outcome in OUTCOMES:
                 clauses.append(f"d.{outcome} = %s")
                 params.append(True)
-        return (" AND ".join(clauses) or "1=1"), params
+        return (" AND ".join(clauses) or NO_FILTER), params
 
-    def _base(self, cursor, query: SearchQuery) -> tuple[str, list, bool]:
-        """FROM ... WHERE ... of the matching documents, and whether text is involved.
+    def _base(self, cursor, query: SearchQuery) -> _Matches:
+        """The matching documents (`_Matches`).
 
         On SQLite the full-text matches are computed once into a temporary table: as a
         subquery, SQLite would re-run the match for every filtered row and again for each
@@ -418,7 +443,7 @@ class EmbeddedBackend(SearchBackend):
         """
         where, params = self._filters(query)
         if not self.text.clauses(query):
-            return f"FROM {DOCS} d WHERE {where}", params, False
+            return _Matches(f"FROM {DOCS} d WHERE {where}", params, has_text=False)
         if connection.vendor == "sqlite":
             cursor.execute(
                 f"CREATE TEMP TABLE IF NOT EXISTS {HITS} "
@@ -426,17 +451,22 @@ class EmbeddedBackend(SearchBackend):
             )
             cursor.execute(f"DELETE FROM temp.{HITS}")
             self.text.fill_hits(cursor, query)
-            # CROSS JOIN keeps the (small) hit table as the outer loop.
-            return (
-                f"FROM temp.{HITS} t CROSS JOIN {DOCS} d ON d.id = t.id WHERE {where}",
+            # CROSS JOIN keeps the (small) hit table as the outer loop; the narrow index
+            # has every column ranking, filters and facets read (SQLite would otherwise
+            # read each matching row, texts and all, without statistics to tell it).
+            return _Matches(
+                f"FROM temp.{HITS} t CROSS JOIN {DOCS} d INDEXED BY {NARROW_INDEX} "
+                f"ON d.id = t.id WHERE {where}",
                 params,
-                True,
+                has_text=True,
+                # Unfiltered, the hits are the matches: no need to join the documents.
+                ids_sql=f"SELECT id FROM temp.{HITS}" if where == NO_FILTER else None,
             )
         cte_sql, cte_params = self.text.cte(query)
-        return (
+        return _Matches(
             f"FROM {DOCS} d JOIN ({cte_sql}) t ON t.id = d.id WHERE {where}",
             [*cte_params, *params],
-            True,
+            has_text=True,
         )
 
     def search(self, query: SearchQuery) -> SearchResults:
@@ -444,7 +474,8 @@ class EmbeddedBackend(SearchBackend):
             return self._search(cursor, query)
 
     def _search(self, cursor, query: SearchQuery) -> SearchResults:
-        from_where, params, has_text = self._base(cursor, query)
+        matches = self._base(cursor, query)
+        from_where, params, has_text = matches.from_where, matches.params, matches.has_text
         if has_text:
             select = (
                 f"t.cov AS coverage, t.rel * (1 + {OUTCOME_BOOST} * d.outcome_strength) AS score"
@@ -467,7 +498,7 @@ class EmbeddedBackend(SearchBackend):
         )
         rows = cursor.fetchall()
         ids = [row[0] for row in rows]
-        facets = self._facets(cursor, from_where, params) if query.facets else {}
+        facets = self._facets(cursor, matches) if query.facets else {}
         if facets:
             total = sum(value.count for value in facets["type"])
         elif rows:
@@ -562,7 +593,7 @@ class EmbeddedBackend(SearchBackend):
                 snippets[pk] = _mark(marked)
         return snippets
 
-    def _facets(self, cursor, from_where, params) -> dict[str, list[FacetValue]]:
+    def _facets(self, cursor, matches: _Matches) -> dict[str, list[FacetValue]]:
         """Counts per value, labelled as the Elasticsearch backend labels them.
 
         Two passes over the matches, whatever their number: one GROUP BY on every
@@ -571,9 +602,9 @@ class EmbeddedBackend(SearchBackend):
         columns = ["type", "country", "region", "income_group", *OUTCOMES]
         cursor.execute(
             f"SELECT {', '.join(f'd.{column}' for column in columns)}, COUNT(*), "
-            f"MAX(d.country_name) {from_where} "
+            f"MAX(d.country_name) {matches.from_where} "
             f"GROUP BY {', '.join(f'd.{column}' for column in columns)}",
-            params,
+            matches.params,
         )
         counts = {name: Counter() for name in columns}
         country_names = {}
@@ -610,8 +641,8 @@ class EmbeddedBackend(SearchBackend):
         }
         cursor.execute(
             f"SELECT th.theme, COUNT(*) FROM {THEMES} th WHERE th.document_id IN "
-            f"(SELECT d.id {from_where}) GROUP BY th.theme ORDER BY COUNT(*) DESC, th.theme",
-            params,
+            f"({matches.ids}) GROUP BY th.theme ORDER BY COUNT(*) DESC, th.theme",
+            matches.ids_params,
         )
         facets["theme"] = [FacetValue(value, count) for value, count in cursor.fetchall()]
         return facets
