@@ -596,24 +596,34 @@ class EmbeddedBackend(SearchBackend):
     def _facets(self, cursor, matches: _Matches) -> dict[str, list[FacetValue]]:
         """Counts per value, labelled as the Elasticsearch backend labels them.
 
-        Two passes over the matches, whatever their number: one GROUP BY on every
-        single-valued facet at once (its groups are added up here), one on the themes.
+        Two passes over the matches, whatever their number: one on the place facets
+        (country, region, income group), with a sum per type and outcome in each group
+        (a GROUP BY on every facet column at once sorted thousands of wide keys), one on
+        the themes.
         """
-        columns = ["type", "country", "region", "income_group", *OUTCOMES]
+        places = ["country", "region", "income_group"]
+        sums = ["COUNT(*) FILTER (WHERE d.type = %s)" for _ in DOCUMENT_TYPES] + [
+            f"COUNT(*) FILTER (WHERE d.{outcome})" for outcome in OUTCOMES
+        ]
         cursor.execute(
-            f"SELECT {', '.join(f'd.{column}' for column in columns)}, COUNT(*), "
-            f"MAX(d.country_name) {matches.from_where} "
-            f"GROUP BY {', '.join(f'd.{column}' for column in columns)}",
-            matches.params,
+            f"SELECT {', '.join(f'd.{column}' for column in places)}, "
+            f"COUNT(*), MAX(d.country_name), {', '.join(sums)} {matches.from_where} "
+            f"GROUP BY {', '.join(f'd.{column}' for column in places)}",
+            [*DOCUMENT_TYPES, *matches.params],
         )
-        counts = {name: Counter() for name in columns}
+        counts = {name: Counter() for name in [*places, "type", *OUTCOMES]}
         country_names = {}
-        for *values, count, country_name in cursor.fetchall():
-            for name, value in zip(columns, values, strict=True):
-                if value:  # no empty country or region; outcomes: only those with it
+        for country, region, income_group, count, country_name, *sums_of_group in cursor.fetchall():
+            by_type = dict(zip(DOCUMENT_TYPES, sums_of_group, strict=False))
+            by_outcome = dict(zip(OUTCOMES, sums_of_group[len(DOCUMENT_TYPES) :], strict=True))
+            for name, value in zip(places, (country, region, income_group), strict=True):
+                if value:  # no empty country or region
                     counts[name][value] += count
-            if values[1]:
-                country_names[values[1]] = country_name or values[1]
+            counts["type"].update({name: n for name, n in by_type.items() if n})
+            for name, n in by_outcome.items():
+                counts[name][True] += n
+            if country:
+                country_names[country] = country_name or country
 
         def by_count(counter):
             return sorted(counter.items(), key=lambda item: (-item[1], item[0]))
