@@ -25,6 +25,7 @@ from exchange.core.listing import listing_context
 from exchange.core.reference_names import countries_in_reader_order
 from exchange.core.visibility import live_public
 from learning.models import FellowshipPage
+from search.peers import similar_members
 
 COUNTRIES_PER_PAGE = 60
 COMMITMENTS_PER_PAGE = 25
@@ -112,8 +113,6 @@ def country_detail(request, iso3):
             list(group) for _, group in groupby(commitments, key=lambda c: c.action_plan_id)
         )
     ]
-    from search.peers import similar_members
-
     # One list of countries feeds the peer form's menu, "similar members" (ranked by the peer
     # matcher's context similarity) and the regional governance medians of the benchmark
     # (one query).

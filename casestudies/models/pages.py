@@ -11,6 +11,7 @@ from wagtail.search import index
 from casestudies.admin_widgets import CommitmentsPanel, GroupedThemesWidget
 from casestudies.blocks import CaseStudyBodyBlock, KeyFigureBlock, SourceBlock
 from casestudies.models.commitments import OGP_VALUE_FIELDS
+from casestudies.models.reference import Theme
 from exchange.core.listing import ListingPage
 from exchange.core.visibility import live_public
 
@@ -42,8 +43,6 @@ CARD_FIELDS = (
 
 def as_cards(case_studies):
     """Case studies read for their cards: card fields, country and themes in two queries."""
-    from casestudies.models.reference import Theme
-
     return (
         case_studies.select_related("country")
         .only(*CARD_FIELDS)

@@ -2,6 +2,7 @@ from django import template
 from django.utils.http import urlencode
 
 from exchange.core.markdown import render_markdown
+from search.presenters import fellowship_hit_status
 
 register = template.Library()
 
@@ -51,6 +52,4 @@ def query_without(context, name, value):
 @register.filter
 def fellowship_status(hit):
     """Open or closed, for a fellowship search hit: decided now, not when it was indexed."""
-    from search.presenters import fellowship_hit_status
-
     return fellowship_hit_status(hit)
