@@ -10,10 +10,12 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from casestudies.models import WGI_DIMENSIONS, Country, Theme
 from exchange.core.visibility import live_public
+from learning.models import CoursePage, FellowshipPage
 from search.backends.base import MAX_PAGE_SIZE, MAX_QUERY_LENGTH, SearchQuery, SearchResults
 from search.matching import CountryProfile, PeerMatch, match_peers, similarity
 from search.service import InvalidSearch, search_query
@@ -51,10 +53,6 @@ MAX_FELLOWSHIPS = 5
 
 def courses_on(theme_slugs) -> list:
     """Live courses on any of these themes, most specific first (fewest themes)."""
-    from django.db.models import Count
-
-    from learning.models import CoursePage
-
     if not theme_slugs:
         return []
     return list(
@@ -73,8 +71,6 @@ def open_fellowships_hosted_by(countries, theme_slugs, now=None) -> list:
     for their themes) however many countries are asked about. No theme, no
     fellowship: a placement is only worth offering when it is on the reform asked about.
     """
-    from learning.models import FellowshipPage
-
     if not countries or not theme_slugs:
         return []
     return list(

@@ -7,6 +7,8 @@ from datetime import datetime
 from django.utils import timezone
 
 from casestudies.models import Country, Theme
+from learning.models import FellowshipStatus
+from learning.fellowships.models import deadline_passed
 from search.backends.base import DOCUMENT_TYPES, OUTCOMES, SearchHit, SearchResults
 
 
@@ -41,8 +43,6 @@ def facets_json(results: SearchResults, labels: Labels) -> dict:
 
 def fellowship_hit_status(hit: SearchHit, now=None) -> str:
     """Open or closed at `now` (default: now), from the deadline the hit carries."""
-    from learning.fellowships.models import FellowshipStatus, deadline_passed
-
     deadline = hit.details.get("application_deadline")
     deadline = datetime.fromisoformat(deadline) if deadline else None
     if deadline_passed(deadline, now or timezone.now()):

@@ -27,6 +27,7 @@ from itertools import islice
 from django.apps import apps
 from django.db import models
 
+from exchange.core.visibility import live_public
 from search import documents
 from search.backends.base import IndexDocument
 
@@ -67,8 +68,6 @@ class SearchableType:
 
     def indexed(self) -> models.QuerySet:
         """Everything of this type that is searchable, ready for `build`."""
-        from exchange.core.visibility import live_public
-
         queryset = self.model_class.objects.all()
         if self.pages:
             # One document per page: its translations (other locales) are not indexed yet,

@@ -30,6 +30,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from casestudies.models import Theme
 from search.process_copy import ProcessCopy
 
 CACHE_KEY = "search:thesaurus:v3"  # the version of the themes (see `thesaurus`)
@@ -210,8 +211,6 @@ class Thesaurus:
 
 
 def _load() -> Thesaurus:
-    from casestudies.models import Theme
-
     entries, seen = [], set()
     for theme in Theme.objects.only("slug", "name", "synonyms").order_by("pk"):
         phrases = tuple(dict.fromkeys(normalise(p) for p in [theme.name, *theme.synonym_list]))

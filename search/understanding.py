@@ -50,6 +50,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from casestudies.models import Commitment, Theme
 from search.process_copy import ProcessCopy
 from search.thesaurus import GOAL_STOPWORDS, folded_words, parse, stem
 
@@ -220,8 +221,6 @@ class GoalReader:
 
 
 def training_documents() -> Iterable[TrainingDocument]:
-    from casestudies.models import Commitment, Theme
-
     through = Commitment.themes.through
     tags: dict[int, list[str]] = defaultdict(list)
     for commitment_id, slug in through.objects.values_list("commitment_id", "theme__slug"):
@@ -253,8 +252,6 @@ def training_documents() -> Iterable[TrainingDocument]:
 
 
 def build_reader() -> GoalReader:
-    from casestudies.models import Theme
-
     names = dict(Theme.objects.values_list("slug", "name"))
     return GoalReader(training_documents(), names)
 

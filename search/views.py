@@ -14,7 +14,9 @@ from exchange.core import reference_names
 from exchange.core.reference_names import countries_in_reader_order, themes_in_reader_order
 from search import params
 from search.backends.base import OUTCOMES
-from search.presenters import Labels, facets_json, hit_json
+from search.brief import peer_brief_response
+from search.peers import find_peers
+from search.presenters import Labels, facets_json, fellowship_json, hit_json
 from search.service import InvalidSearch, search
 
 PAGE_SIZE = 20
@@ -182,9 +184,6 @@ def absolute_evidence_urls(peer: dict, request) -> dict:
 
 @require_GET
 def match_api(request):
-    from search.peers import find_peers
-    from search.presenters import fellowship_json
-
     try:
         themes = params.themes(request.GET)
         result = find_peers(
@@ -256,8 +255,6 @@ def peers_page(request):
 def find_peers_for(request):
     """The peers the /peers/ page shows for this query string; its PDF brief lays out the
     very same result. Raises InvalidSearch naming a bad parameter."""
-    from search.peers import find_peers
-
     return find_peers(
         country=request.GET.get("country", "").strip().upper(),
         goal=params.text(request.GET),
@@ -270,8 +267,6 @@ def find_peers_for(request):
 def peer_brief(request):
     """`/peers/brief.pdf?country=&q=&theme=`: the /peers/ answer as a PDF. A question the
     page would not answer goes back to the page, which says what is missing."""
-    from search.brief import peer_brief_response
-
     try:
         result = find_peers_for(request)
     except InvalidSearch:

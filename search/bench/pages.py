@@ -32,6 +32,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
+from exchange.core.visibility import live_public
 from search.bench.load import Server, environment, gunicorn, load
 
 BAKERYDEMO_RATIO = 0.017  # bakerydemo's bread page, as a share of the bare view (DESIGN §6)
@@ -47,8 +48,6 @@ BARE_SETTINGS = "search.bench.bare_settings"
 
 
 def _first_live(app_label: str, model_name: str, order: str = "path"):
-    from exchange.core.visibility import live_public
-
     model = apps.get_model(app_label, model_name)
     return live_public(model.objects).order_by(order).first()
 

@@ -7,9 +7,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
+from casestudies.models import CaseStudyPage, Commitment
+from exchange.core.visibility import live_public
 from search import evaluation
 from search.backends import reset_backends
 from search.backends.embedded import EmbeddedBackend
+from search.bench.elastic import temporary_elasticsearch
 from search.peers import country_profiles, find_peers
 from search.service import InvalidSearch
 
@@ -78,8 +81,6 @@ class Command(BaseCommand):
             reset_backends()
             yield f"elasticsearch ({settings.ELASTICSEARCH_URL})"
         else:
-            from search.bench.elastic import temporary_elasticsearch
-
             with ExitStack() as stack:
                 try:
                     stack.enter_context(temporary_elasticsearch(index_from_database=True))
@@ -99,9 +100,6 @@ class Command(BaseCommand):
         return evaluation.evaluate_case(case, profiles[case.country], peers)
 
     def check_expected(self, cases):
-        from casestudies.models import CaseStudyPage, Commitment
-        from exchange.core.visibility import live_public
-
         commitments = [
             (c.country.iso3, [t.slug for t in c.themes.all()], c.completion)
             for c in Commitment.objects.select_related("country").prefetch_related("themes")

@@ -1,7 +1,9 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from wagtail.models import Site
 
+from casestudies.models import Theme
 from search.peers import find_peers
 from search.presenters import fellowship_json
 from search.service import InvalidSearch
@@ -18,8 +20,6 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the API's JSON")
 
     def handle(self, *args, country, goal, theme, limit, **options):
-        from casestudies.models import Theme
-
         unknown = set(theme) - set(
             Theme.objects.filter(slug__in=theme).values_list("slug", flat=True)
         )
@@ -80,8 +80,6 @@ class Command(BaseCommand):
 
 def _absolute(peer: dict) -> dict:
     """Evidence links as full URLs on the default site, as the API gives them."""
-    from wagtail.models import Site
-
     site = Site.objects.filter(is_default_site=True).first()
     root = site.root_url if site else ""
     for evidence in peer["evidence"]:
