@@ -10,6 +10,7 @@ class SearchConfig(AppConfig):
     verbose_name = "Search and peer matching"
 
     def ready(self):
+        # Imported here: it names models, which exist only once the apps are loaded.
         from search import signals
 
         signals.connect()

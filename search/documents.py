@@ -215,12 +215,9 @@ def from_reform_record(record) -> IndexDocument:
     )
 
 
-# The registry (search/registry.py) lists every type with its builder from this module,
-# so it imports this module; these loops over it import it when called.
-
-
 def all_documents() -> Iterator[IndexDocument]:
     """Everything searchable, straight from the database (the source of truth)."""
+    # Imported here: cycle, search.registry imports this module for its builders.
     from search import registry
 
     return registry.all_documents()
@@ -228,12 +225,14 @@ def all_documents() -> Iterator[IndexDocument]:
 
 def count_documents() -> int:
     """How many documents `all_documents()` gives, counted in the database."""
+    # Imported here: cycle, search.registry imports this module for its builders.
     from search import registry
 
     return registry.count_documents()
 
 
 def commitment_documents() -> Iterator[IndexDocument]:
+    # Imported here: cycle, search.registry imports this module for its builders.
     from search import registry
 
     return registry.get("commitment").documents()

@@ -28,6 +28,7 @@ from search.backends.base import (
     SearchQuery,
     SearchResults,
 )
+from search.backends.elasticsearch import ElasticsearchBackend
 from search.backends.embedded import EmbeddedBackend
 from search.models import PendingIndexUpdate
 
@@ -409,8 +410,6 @@ _lock = threading.Lock()
 
 
 def elasticsearch_backend():
-    from search.backends.elasticsearch import ElasticsearchBackend
-
     node_class = settings.ELASTICSEARCH_NODE_CLASS
     return ElasticsearchBackend(
         url=settings.ELASTICSEARCH_URL,
@@ -425,8 +424,8 @@ def get_search_backend() -> SearchBackend:
     with _lock:
         if key not in _backends:
             if settings.ELASTICSEARCH_URL:
-                # The registry's builders (search.documents) import this package: it is
-                # imported once everything is loaded.
+                # Imported here: cycle, search.registry imports search.documents, which
+                # imports this package.
                 from search import registry
 
                 _backends[key] = FallbackBackend(

@@ -216,6 +216,8 @@ class ElasticsearchBackend(SearchBackend):
         editor who publishes and then searches finds the page.
         """
         if index is None:
+            # Imported here: cycle, search.documents imports search.backends, whose
+            # __init__ imports this module.
             from search.documents import index_name
 
             index = index_name()

@@ -20,7 +20,7 @@ def temporary_elasticsearch(index_from_database: bool = False, prefix: str = "re
     Settings are restored and the server stopped on the way out.
     """
     try:
-        # A dev dependency: the site itself never needs it.
+        # Imported here: a dev dependency, which the site itself never needs.
         from osmem_server import OsmemServer
     except ImportError as error:
         raise RuntimeError(
