@@ -7,8 +7,8 @@ from datetime import datetime
 from django.utils import timezone
 
 from casestudies.models import Country, Theme
-from learning.models import FellowshipStatus
 from learning.fellowships.models import deadline_passed
+from learning.models import FellowshipStatus
 from search.backends.base import DOCUMENT_TYPES, OUTCOMES, SearchHit, SearchResults
 
 

@@ -37,8 +37,8 @@ MOTIVATION_MAX = 3000
 
 def _serving():
     """learning.fellowships.serving: what the fellowship page shows and does."""
-    # cycle: serving → forms → this module (the application form is a ModelForm of
-    # FellowshipApplication, defined here), so the page reaches it only when it serves.
+    # Imported here: cycle, serving → forms → this module (the application form is a
+    # ModelForm of FellowshipApplication, defined here), so the page reaches it when it serves.
     from learning.fellowships import serving
 
     return serving

@@ -27,8 +27,8 @@ SAMPLE_SUMMARY_OPENING = "Sample content written by the Reform Exchange team."
 
 def _serving():
     """learning.serving: what course and lesson pages show, and their POST routes."""
-    # cycle: serving → learning.progress → learning.models → this module (the learning
-    # service works on these pages), so the pages reach it only when they serve.
+    # Imported here: cycle, serving → learning.progress → learning.models → this module
+    # (the learning service works on these pages), so the pages reach it when they serve.
     from learning import serving
 
     return serving

@@ -14,12 +14,7 @@ PACKAGES = (
     "site",
     "casestudies",
     "search",
-    pytest.param(
-        "learning",
-        marks=pytest.mark.xfail(
-            strict=False, reason="learning/ is being restructured (issue 11 item 2)"
-        ),
-    ),
+    "learning",
 )
 
 
