@@ -28,7 +28,6 @@ from search.backends.base import (
     SearchQuery,
     SearchResults,
 )
-from search.backends.elasticsearch import ElasticsearchBackend
 from search.backends.embedded import EmbeddedBackend
 from search.models import PendingIndexUpdate
 
@@ -410,6 +409,10 @@ _lock = threading.Lock()
 
 
 def elasticsearch_backend():
+    # Imported here: the Elasticsearch client and DSL take 0.2 s to import, and the
+    # embedded default (every `make run`, most processes) never needs them.
+    from search.backends.elasticsearch import ElasticsearchBackend
+
     node_class = settings.ELASTICSEARCH_NODE_CLASS
     return ElasticsearchBackend(
         url=settings.ELASTICSEARCH_URL,

@@ -65,6 +65,7 @@ from search.backends.base import (
     abbreviation_forms,
     is_abbreviation,
 )
+from search.documents import index_name
 from search.thesaurus import ENGLISH_SPELLINGS, FOREIGN_STOPWORDS
 
 TEXT_FIELDS = [f"{name}^{weight:g}" for name, weight in FIELD_WEIGHTS.items()]
@@ -216,10 +217,6 @@ class ElasticsearchBackend(SearchBackend):
         editor who publishes and then searches finds the page.
         """
         if index is None:
-            # Imported here: cycle, search.documents imports search.backends, whose
-            # __init__ imports this module.
-            from search.documents import index_name
-
             index = index_name()
         self.alias = index
         self.refresh = refresh
