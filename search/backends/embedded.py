@@ -612,15 +612,17 @@ class EmbeddedBackend(SearchBackend):
             [*DOCUMENT_TYPES, *matches.params],
         )
         counts = {name: Counter() for name in [*places, "type", *OUTCOMES]}
+        types = len(DOCUMENT_TYPES)
         country_names = {}
         for country, region, income_group, count, country_name, *sums_of_group in cursor.fetchall():
-            by_type = dict(zip(DOCUMENT_TYPES, sums_of_group, strict=False))
-            by_outcome = dict(zip(OUTCOMES, sums_of_group[len(DOCUMENT_TYPES) :], strict=True))
             for name, value in zip(places, (country, region, income_group), strict=True):
                 if value:  # no empty country or region
                     counts[name][value] += count
-            counts["type"].update({name: n for name, n in by_type.items() if n})
-            for name, n in by_outcome.items():
+            per_type, per_outcome = sums_of_group[:types], sums_of_group[types:]
+            counts["type"].update(
+                {name: n for name, n in zip(DOCUMENT_TYPES, per_type, strict=True) if n}
+            )
+            for name, n in zip(OUTCOMES, per_outcome, strict=True):
                 counts[name][True] += n
             if country:
                 country_names[country] = country_name or country
