@@ -3,56 +3,60 @@
 
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from casestudies.models import CaseStudyPage, CaseStudyStatus, Country, Theme
 from exchange.core.listing import ListingFilterSet
-
-
-def _country_choices() -> dict[str, list[tuple[str, str]]]:
-    """The World Bank regions and income groups in use, read in one query."""
-    pairs = set(Country.objects.order_by().values_list("region", "income_group").distinct())
-    return {
-        field: [(value, value) for value in sorted({pair[i] for pair in pairs} - {""})]
-        for i, field in enumerate(("region", "income_group"))
-    }
+from exchange.core.reference_names import (
+    countries_in_reader_order,
+    income_groups_in_reader_order,
+    regions_in_reader_order,
+    themes_in_reader_order,
+)
 
 
 class CaseStudyFilter(ListingFilterSet):
     invalid_lists_nothing = True
 
-    q = django_filters.CharFilter(method="filter_words", label="Words")
-    # Theme and country choices come from published case studies only: a draft must not
-    # show up, even as an option that then lists nothing.
-    theme = django_filters.ModelChoiceFilter(
-        field_name="themes",
-        to_field_name="slug",
-        queryset=Theme.objects.filter(case_studies__live=True).distinct(),
-        empty_label="All themes",
+    q = django_filters.CharFilter(method="filter_words", label=_("Words"))
+    # Choices: content_choices().
+    theme = django_filters.ChoiceFilter(
+        field_name="themes__slug", label=_("Theme"), choices=[], empty_label=_("All themes")
     )
-    country = django_filters.ModelChoiceFilter(
-        to_field_name="iso3",
-        queryset=Country.objects.filter(case_studies__live=True).distinct(),
-        empty_label="All countries",
+    country = django_filters.ChoiceFilter(
+        field_name="country__iso3", label=_("Country"), choices=[], empty_label=_("All countries")
     )
-    # Choices are set per request in __init__ (reference data can change without a restart).
     region = django_filters.ChoiceFilter(
-        field_name="country__region", choices=[], empty_label="All regions"
+        field_name="country__region", label=_("Region"), choices=[], empty_label=_("All regions")
     )
     income_group = django_filters.ChoiceFilter(
-        field_name="country__income_group", choices=[], empty_label="All income groups"
+        field_name="country__income_group",
+        label=_("Income group"),
+        choices=[],
+        empty_label=_("All income groups"),
     )
-    status = django_filters.ChoiceFilter(choices=CaseStudyStatus.choices, empty_label="Any status")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=CaseStudyStatus.choices, empty_label=_("Any status")
+    )
 
     class Meta:
         model = CaseStudyPage
         fields = ["q", "theme", "country", "region", "income_group", "status"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # A plain list, not a callable: a callable is queried again each time the form
-        # validates or draws the field.
-        for field, choices in _country_choices().items():
-            self.filters[field].extra["choices"] = choices
+    def content_choices(self):
+        # Themes and countries of the listed (published) case studies only: a draft must not
+        # show up, even as an option that then lists nothing. Regions and income groups:
+        # every one in the reference data.
+        pks = self.queryset.values("pk")
+        themes = Theme.objects.filter(case_studies__in=pks).distinct()
+        countries = Country.objects.filter(case_studies__in=pks).distinct()
+        pairs = set(Country.objects.order_by().values_list("region", "income_group").distinct())
+        return {
+            "theme": themes_in_reader_order(themes.values_list("slug", "name")),
+            "country": countries_in_reader_order(countries.values_list("iso3", "name")),
+            "region": regions_in_reader_order({region for region, _ in pairs} - {""}),
+            "income_group": income_groups_in_reader_order({group for _, group in pairs} - {""}),
+        }
 
     def filter_words(self, queryset, name, value):
         # A simple title/summary match; full-text search lives in /search/.

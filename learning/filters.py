@@ -15,7 +15,7 @@ from learning.models import CourseLevel, CoursePage
 
 
 class CourseFilter(ListingFilterSet):
-    # Choices are set per request in __init__, from the courses listed.
+    # Choices: content_choices().
     theme = django_filters.ChoiceFilter(
         field_name="themes__slug", label=_("Theme"), choices=[], empty_label=_("Any theme")
     )
@@ -27,10 +27,6 @@ class CourseFilter(ListingFilterSet):
         model = CoursePage
         fields = ["theme", "level"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["theme"].extra["choices"] = themes_in_reader_order(
-            Theme.objects.filter(courses__in=self.queryset.values("pk"))
-            .distinct()
-            .values_list("slug", "name")
-        )
+    def content_choices(self):
+        themes = Theme.objects.filter(courses__in=self.queryset.values("pk")).distinct()
+        return {"theme": themes_in_reader_order(themes.values_list("slug", "name"))}

@@ -10,7 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from casestudies.models import Country, Theme
 from exchange.core.listing import ListingFilterSet
-from exchange.core.reference_names import countries_in_reader_order, themes_in_reader_order
+from exchange.core.reference_names import (
+    countries_in_reader_order,
+    regions_in_reader_order,
+    themes_in_reader_order,
+)
 from learning.fellowships.choices import FellowshipStatus
 from learning.fellowships.models import FellowshipPage
 
@@ -42,18 +46,16 @@ class FellowshipFilter(ListingFilterSet):
         model = FellowshipPage
         fields = ["theme", "country", "region", "status"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def content_choices(self):
         pks = self.queryset.values("pk")
-        self.filters["theme"].extra["choices"] = themes_in_reader_order(
-            Theme.objects.filter(fellowships__in=pks).distinct().values_list("slug", "name")
-        )
+        themes = Theme.objects.filter(fellowships__in=pks).distinct()
         countries = Country.objects.filter(hosted_fellowships__in=pks).distinct()
-        self.filters["country"].extra["choices"] = countries_in_reader_order(
-            countries.values_list("iso3", "name")
-        )
-        regions = sorted(set(countries.values_list("region", flat=True)) - {""})
-        self.filters["region"].extra["choices"] = [(region, region) for region in regions]
+        regions = set(countries.values_list("region", flat=True)) - {""}
+        return {
+            "theme": themes_in_reader_order(themes.values_list("slug", "name")),
+            "country": countries_in_reader_order(countries.values_list("iso3", "name")),
+            "region": regions_in_reader_order(regions),
+        }
 
     def filter_status(self, queryset, name, value):
         return queryset.with_status(value, self.now)

@@ -3,8 +3,12 @@
 A listing is a queryset in its order, a django-filter FilterSet read from the URL's query
 string and a page of the results:
 
-- `ListingFilterSet` is the FilterSet base. A listing read at one moment (fellowships open
-  or closed) gets it as `now`. `results()` applies the filters whose values are valid; what
+- `ListingFilterSet` is the FilterSet base. Options read from the content (the themes
+  or countries some listed item has) come from `content_choices()`, kept in the shared
+  content cache under the listing's `choices_key` until the content changes. Its
+  single-choice filters draw with `QuickSelect` (exchange.core.widgets), unless a filter
+  names its own widget. A listing read at one moment (fellowships open or closed) gets it
+  as `now`. `results()` applies the filters whose values are valid; what
   happens to an invalid value (an unknown theme slug, a level that does not exist) is the
   listing's choice, unchanged from before the listings shared this code: the case-study
   listing lists nothing (`invalid_lists_nothing`), the others ignore that filter and show
@@ -21,6 +25,7 @@ Template: `templates/listing_page.html` draws the frame of the three page listin
 """
 
 import django_filters
+from django import forms
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
@@ -28,6 +33,9 @@ from django.utils.module_loading import import_string
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 from wagtail.search import index
+
+from exchange.core.page_cache import content_cached
+from exchange.core.widgets import QuickSelect
 
 
 class ListingFilterSet(django_filters.FilterSet):
@@ -37,9 +45,27 @@ class ListingFilterSet(django_filters.FilterSet):
     # shown on the form), the valid ones still apply.
     invalid_lists_nothing = False
 
-    def __init__(self, data=None, queryset=None, *, now=None, **kwargs):
+    def __init__(self, data=None, queryset=None, *, now=None, choices_key=None, **kwargs):
         self.now = now or timezone.now()
         super().__init__(data, queryset, **kwargs)
+        # Reading these took two to four queries on every request; they change only with
+        # the content. `choices_key` names this listing's (one per index page).
+        if choices_key is None:
+            choices = self.content_choices()
+        else:
+            choices = content_cached({choices_key: self.content_choices})[choices_key]
+        for name, options in choices.items():
+            self.filters[name].extra["choices"] = options
+        # Same markup as Django's select, drawn without a template per option.
+        for filter_ in self.filters.values():
+            if "widget" not in filter_.extra and filter_.field_class.widget is forms.Select:
+                filter_.extra["widget"] = QuickSelect
+
+    def content_choices(self) -> dict[str, list[tuple[str, str]]]:
+        """The options of the filters that offer what the listed items hold (a theme, a
+        country), by filter name, labelled in the reader's language: a filter that can only
+        return nothing is noise. Read from `self.queryset`, unfiltered."""
+        return {}
 
     def results(self):
         """The filtered queryset (all of it when the URL asks for no filter)."""
@@ -51,9 +77,13 @@ class ListingFilterSet(django_filters.FilterSet):
         return self.filter_queryset(self.queryset)
 
 
-def listing_context(request, queryset, filterset_class, page_size, *, items_name, now=None):
+def listing_context(
+    request, queryset, filterset_class, page_size, *, items_name, now=None, choices_key=None
+):
     """The filter, its form and the page of results asked for by `request`'s query string."""
-    filterset = filterset_class(request.GET or None, queryset=queryset, now=now)
+    filterset = filterset_class(
+        request.GET or None, queryset=queryset, now=now, choices_key=choices_key
+    )
     page = Paginator(filterset.results(), page_size).get_page(request.GET.get("page"))
     return {
         "filter": filterset,
@@ -102,6 +132,8 @@ class ListingPage(Page):
                 self.page_size,
                 items_name=self.items_name,
                 now=now,
+                # The options in each language are another entry (content_cached).
+                choices_key=f"listing-choices:{self.pk}",
             )
         )
         return context

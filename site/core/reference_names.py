@@ -122,6 +122,20 @@ def themes_in_reader_order(pairs) -> list[tuple[str, str]]:
     return sorted(named, key=lambda pair: sort_key(pair[1]))
 
 
+def regions_in_reader_order(regions) -> list[tuple[str, str]]:
+    """World Bank regions (English names, as stored) as (name, name in the reader's
+    language), alphabetical in it."""
+    named = [(region, region_name(region)) for region in regions]
+    return sorted(named, key=lambda pair: sort_key(pair[1]))
+
+
+def income_groups_in_reader_order(groups) -> list[tuple[str, str]]:
+    """World Bank income groups (English names, as stored) as (name, name in the reader's
+    language), alphabetical in it."""
+    named = [(group, income_group_name(group)) for group in groups]
+    return sorted(named, key=lambda pair: sort_key(pair[1]))
+
+
 # World Bank regions and income groups (FY2026 classification) and the six Worldwide
 # Governance Indicators, in French and Spanish: the names the World Bank uses in its own
 # French and Spanish publications, by the English name stored in the data. A name not listed

@@ -83,6 +83,45 @@ def test_an_unknown_case_study_filter_lists_nothing(client, case_studies, query)
     assert "No case study matches these filters." in response.content.decode()
 
 
+def options(response, name) -> list[tuple[str, str]]:
+    soup = BeautifulSoup(response.content, "html.parser")
+    return [
+        (option["value"], option.get_text(strip=True))
+        for option in soup.select(f'select[name="{name}"] option')
+    ]
+
+
+def test_the_case_study_filters_read_in_french(client, case_studies):
+    response = get(client, "/fr/case-studies/")
+    soup = BeautifulSoup(response.content, "html.parser")
+    labels = [label.get_text(strip=True) for label in soup.select(".filters label")]
+    assert labels == ["Mots", "Thème", "Pays", "Région", "Groupe de revenu", "Statut"]
+    assert options(response, "theme")[0] == ("", "Tous les thèmes")
+    assert options(response, "status")[0] == ("", "Tous les statuts")
+    # The stored English value filters; the reader sees the World Bank's French name.
+    assert ("Latin America & Caribbean", "Amérique latine et Caraïbes") in options(
+        response, "region"
+    )
+
+
+def test_a_newly_published_case_study_adds_its_country_to_the_filter(
+    client, case_studies, case_study_index
+):
+    from casestudies.factories import CaseStudyPageFactory
+
+    assert "NPL" not in dict(options(get(client, "/case-studies/"), "country"))
+    page = CaseStudyPageFactory(
+        parent=case_study_index,
+        title="Sample: a reform in Nepal",
+        country=Country.objects.get(iso3="NPL"),
+        live=False,
+    )
+    page.save_revision().publish()
+    response = get(client, "/case-studies/?country=NPL")
+    assert ("NPL", "Nepal") in options(response, "country")
+    assert [p.title for p in response.context["case_studies"]] == ["Sample: a reform in Nepal"]
+
+
 # Courses -----------------------------------------------------------------------------
 
 
