@@ -81,11 +81,8 @@ class CaseStudyIndexPage(ListingPage):
         return super().route(request, path_components)
 
     def listing_queryset(self, now):
-        return (
-            live_public(CaseStudyPage.objects.child_of(self))
-            .select_related("country")
-            .prefetch_related("themes")
-            .order_by("-period_start", "title")
+        return as_cards(live_public(CaseStudyPage.objects.child_of(self))).order_by(
+            "-period_start", "title"
         )
 
 
