@@ -7,7 +7,7 @@ from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import StreamField
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from casestudies.models import CaseStudyIndexPage, CaseStudyPage, Commitment, Country, Theme
 from casestudies.models.commitments import ASSESSED
@@ -65,7 +65,7 @@ class HomePage(Page):
     ]
     max_count = 1
 
-    def featured_case_studies(self, newest: list[int]) -> list[CaseStudyPage]:
+    def featured_case_studies(self, request, newest: list[int]) -> list[CaseStudyPage]:
         """The case studies editors chose, in their order, else the `newest` (ids)."""
         # The chosen pages' ids, read from the stream without loading the pages twice.
         ids = [item["value"] for item in self.featured.raw_data if item["value"]] or newest
@@ -73,9 +73,10 @@ class HomePage(Page):
         by_id = {page.pk: page for page in pages}
         featured = [by_id[pk] for pk in ids if pk in by_id]
         if featured:
-            # One lookup of the site roots for all the cards' URLs, not one per card: the
-            # attribute is where Wagtail keeps them on a page (Page._get_site_root_paths).
-            root_paths = Site.get_site_root_paths()
+            # The site roots behind the cards' URLs, those the request was served with
+            # (exchange.localized_serving), not looked up again for each card: the attribute
+            # is where Wagtail keeps them on a page (Page._get_site_root_paths).
+            root_paths = self._get_site_root_paths(request)
             for page in featured:
                 page._wagtail_cached_site_root_paths = root_paths
         return featured
@@ -92,7 +93,7 @@ class HomePage(Page):
             }
         )
         newest = cached.pop("newest_case_studies")
-        context.update(cached, featured_case_studies=self.featured_case_studies(newest))
+        context.update(cached, featured_case_studies=self.featured_case_studies(request, newest))
         return context
 
 
