@@ -8,7 +8,11 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from wagtail.models import Site
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext
+from wagtail.models import Page, Site
 
 from casestudies import insight_views
 from casestudies.filters import CountryFilter
@@ -22,6 +26,7 @@ from casestudies.models import (
 )
 from casestudies.models.pages import as_cards
 from exchange.core.listing import listing_context
+from exchange.core.page_cache import content_cached
 from exchange.core.reference_names import countries_in_reader_order
 from exchange.core.visibility import live_public
 from learning.models import FellowshipPage
@@ -29,6 +34,11 @@ from search.peers import similar_members
 
 COUNTRIES_PER_PAGE = 60
 COMMITMENTS_PER_PAGE = 25
+# The benchmark's bar charts (templates/includes/benchmark.html): a bar's full width, the
+# distance between bars and the longest label beside one, as the SVG's viewBox allows.
+BAR_WIDTH = 160
+BAR_SPACING = 26
+BAR_LABEL_LENGTH = 18
 
 
 def _page(request, queryset, per_page, count=None):
@@ -42,25 +52,39 @@ def _page(request, queryset, per_page, count=None):
     return paginator.get_page(request.GET.get("page"))
 
 
-def _with_site_roots(*querysets) -> tuple[list, ...]:
-    """Each queryset of pages as a list, every page knowing the site roots its URL needs,
-    looked up once for all of them.
+def _shown_pages(request, *page_lists) -> tuple[list, ...]:
+    """The pages of each list a visitor may see now, each knowing the site roots its URL
+    needs.
 
-    A page's `.url` otherwise reads them from the shared cache on its own: a query per card
-    with the database cache. The attribute is where Wagtail keeps them on a page
+    The lists are kept with the content (content_cached), but who may see a page is asked
+    of the database on every request, in one query for all of them: a view restriction is
+    added or lifted without the publish that would retire the cached lists.
+
+    The site roots are looked up once for all the pages: a page's `.url` otherwise reads
+    them from the shared cache on its own, a query per card with the database cache. The
+    attribute is where Wagtail keeps them on a page, and on the request for
+    `get_url(request)`, which the cards' `localized_pageurl` calls
     (`Page._get_site_root_paths`); exchange.models does the same for the home page's cards.
     """
-    lists = tuple(list(queryset) for queryset in querysets)
-    pages = [page for pages in lists for page in pages]
-    if pages:
-        root_paths = Site.get_site_root_paths()
-        for page in pages:
-            page._wagtail_cached_site_root_paths = root_paths
-    return lists
+    pages = [page for pages in page_lists for page in pages]
+    if not pages:
+        return page_lists
+    visible = set(
+        live_public(Page.objects)
+        .filter(pk__in=[page.pk for page in pages])
+        .values_list("pk", flat=True)
+    )
+    root_paths = Site.get_site_root_paths()
+    request._wagtail_cached_site_root_paths = root_paths
+    for page in pages:
+        page._wagtail_cached_site_root_paths = root_paths
+    return tuple([page for page in pages if page.pk in visible] for pages in page_lists)
 
 
-def _live_case_studies():
-    return as_cards(live_public(CaseStudyPage.objects)).order_by("-period_start", "title")
+def _case_study_cards(case_studies):
+    """Case studies in the order hubs list them, read for their cards (see _shown_pages for
+    which a visitor sees)."""
+    return list(as_cards(case_studies).order_by("-period_start", "title"))
 
 
 def country_list(request):
@@ -113,9 +137,59 @@ def country_detail(request, iso3):
             list(group) for _, group in groupby(commitments, key=lambda c: c.action_plan_id)
         )
     ]
-    # One list of countries feeds the peer form's menu, "similar members" (ranked by the peer
-    # matcher's context similarity) and the regional governance medians of the benchmark
-    # (one query).
+    hub_key = f"country-hub:{country.iso3}"
+    cached = content_cached(
+        {"peer-countries": _peer_countries, hub_key: lambda: _country_hub(country)}
+    )
+    hub = cached[hub_key]
+    case_studies, fellowships = _shown_pages(request, hub["case_studies"], hub["fellowships"])
+    now = timezone.now()
+    open_fellowships = [page for page in fellowships if page.is_open_at(now)]
+    return render(
+        request,
+        "casestudies/country_detail.html",
+        {
+            "country": country,
+            "action_plans": action_plans,
+            "commitment_count": sum(len(plan["commitments"]) for plan in action_plans),
+            "case_studies": case_studies,
+            "open_fellowships": open_fellowships,
+            "closed_fellowship_count": len(fellowships) - len(open_fellowships),
+            "peer_countries": cached["peer-countries"],
+            "reform_themes": hub["reform_themes"],
+            **hub["comparisons"],
+        },
+    )
+
+
+def _peer_countries() -> list[tuple[str, str]]:
+    """The peer form's menu: every country, named and sorted in the reader's language."""
+    return countries_in_reader_order(Country.objects.values_list("iso3", "name"))
+
+
+def _country_hub(country) -> dict:
+    """What a country page shows that depends only on the content: its case studies and
+    fellowships, what trackers (OCP, Open Ownership) record for it, by theme, and its place
+    among the other countries."""
+    records = ReformRecord.objects.filter(country=country).for_listing()
+    return {
+        "case_studies": _case_study_cards(CaseStudyPage.objects.filter(country=country)),
+        "fellowships": list(
+            FellowshipPage.objects.filter(host_country=country)
+            .prefetch_related("themes")
+            .order_by("application_deadline", "title")
+        ),
+        "reform_themes": [
+            (theme, list(records)) for theme, records in groupby(records, lambda r: r.theme)
+        ],
+        "comparisons": _country_comparisons(country),
+    }
+
+
+def _country_comparisons(country) -> dict:
+    """`country` among the others: "similar members" (ranked by the peer matcher's context
+    similarity), its IRM record against its peers and its governance against its region's
+    medians, from one list of countries (one query)."""
     countries = list(
         Country.objects.order_by("sort_name").only(
             "iso3",
@@ -129,38 +203,60 @@ def country_detail(request, iso3):
             *(field for field, _code, _label in WGI_DIMENSIONS),
         )
     )
-    similar = similar_members(country, countries)
-    case_studies, fellowships = _with_site_roots(
-        _live_case_studies().filter(country=country),
-        live_public(FellowshipPage.objects)
-        .filter(host_country=country)
-        .prefetch_related("themes")
-        .order_by("application_deadline", "title"),
+    comparisons = insight_views.country_benchmark(country, countries)
+    return {
+        "similar_countries": similar_members(country, countries),
+        "benchmark_rows": [_benchmark_row(row) for row in comparisons["benchmark"].rows],
+        **comparisons,
+    }
+
+
+def _share_text(message: str, share) -> SafeString:
+    # As {% blocktranslate %} writes it: the translation as it is, with the share's figures.
+    return mark_safe(gettext(message) % {"percent": share.percent, "n": share.n})
+
+
+def _share_cell(share, nothing_rated) -> SafeString:
+    if not share.n:
+        return nothing_rated
+    return format_html(
+        '{}% <span class="small">({}/{})</span>', share.percent, share.count, share.n
     )
-    # What trackers (OCP, Open Ownership) record for the country, by theme: one query.
-    reform_records = ReformRecord.objects.filter(country=country).for_listing()
-    reform_themes = [
-        (theme, list(records)) for theme, records in groupby(reform_records, lambda r: r.theme)
-    ]
-    now = timezone.now()
-    open_fellowships = [page for page in fellowships if page.is_open_at(now)]
-    return render(
-        request,
-        "casestudies/country_detail.html",
-        {
-            "country": country,
-            "action_plans": action_plans,
-            "commitment_count": sum(len(plan["commitments"]) for plan in action_plans),
-            "case_studies": case_studies,
-            "open_fellowships": open_fellowships,
-            "closed_fellowship_count": len(fellowships) - len(open_fellowships),
-            "similar_countries": similar,
-            "countries": countries,
-            "peer_countries": countries_in_reader_order((c.iso3, c.name) for c in countries),
-            "reform_themes": reform_themes,
-            **insight_views.country_benchmark(country, countries),
-        },
-    )
+
+
+def _benchmark_row(row) -> dict:
+    """One metric of the benchmark (`casestudies.insights.benchmarks.Comparison`) as its
+    chart and its table row show it, in the reader's language: widths, shortened labels
+    and sentences worked out once, not by the template for each of twelve bars."""
+    none_rated = mark_safe(gettext("none rated"))
+    return {
+        "key": row.metric.key,
+        "label": str(row.metric.label),
+        "summary": format_html_join(
+            "; ",
+            "{}: {}",
+            (
+                (
+                    label,
+                    _share_text("%(percent)s%% of %(n)s rated", share) if share.n else none_rated,
+                )
+                for label, share in row.series
+            ),
+        ),
+        "bars": [
+            {
+                "offset": BAR_SPACING * position,
+                "label": Truncator(label).chars(BAR_LABEL_LENGTH),
+                "width": round(share.count / share.n * BAR_WIDTH) if share.n else None,
+                "value": _share_text("%(percent)s%% · n=%(n)s", share) if share.n else none_rated,
+            }
+            for position, (label, share) in enumerate(row.series)
+        ],
+        "country": _share_cell(row.country, none_rated),
+        "not_assessed": row.not_assessed,
+        "peers": _share_cell(row.peers, "—"),
+        "members": _share_cell(row.members, "—"),
+    }
 
 
 def theme_list(request):
@@ -189,25 +285,44 @@ def theme_detail(request, slug):
         .select_related("country")
         .order_by("-starred", "country__sort_name", "-plan_start_year", "identifier")
     )
-    # Both counts in one query, the paginator's included.
-    counts = commitments.aggregate(total=Count("pk"), starred=Count("pk", filter=Q(starred=True)))
-    (case_studies,) = _with_site_roots(_live_case_studies().filter(themes=theme))
+    hub_key = f"theme-hub:{theme.pk}"
+    # A second round trip: the map keeps its own entry (insight_views.theme_map).
+    cached = content_cached(
+        {"peer-countries": _peer_countries, hub_key: lambda: _theme_hub(theme, commitments)}
+    )
+    hub = cached[hub_key]
+    (case_studies,) = _shown_pages(request, hub["case_studies"])
     return render(
         request,
         "casestudies/theme_detail.html",
         {
             "theme": theme,
-            "children": theme.children.order_by("name"),
-            "case_studies": case_studies,
-            "commitments": _page(request, commitments, COMMITMENTS_PER_PAGE, counts["total"]),
-            "starred_count": counts["starred"],
-            "peer_countries": countries_in_reader_order(
-                Country.objects.values_list("iso3", "name")
+            "commitments": _page(
+                request, commitments, COMMITMENTS_PER_PAGE, hub["commitment_count"]
             ),
-            **_reform_countries(theme),
+            "starred_count": hub["starred_count"],
+            "children": hub["children"],
+            "case_studies": case_studies,
+            "peer_countries": cached["peer-countries"],
+            "reform_countries": hub["reform_countries"],
+            "reform_sources": hub["reform_sources"],
             "world_map": insight_views.theme_map(theme),
         },
     )
+
+
+def _theme_hub(theme, commitments) -> dict:
+    """What a theme page shows that depends only on the content, but its page of
+    commitments: how many there are (the paginator's count), its sub-themes, case studies
+    and the countries trackers record it in."""
+    counts = commitments.aggregate(total=Count("pk"), starred=Count("pk", filter=Q(starred=True)))
+    return {
+        "commitment_count": counts["total"],
+        "starred_count": counts["starred"],
+        "children": list(theme.children.order_by("name")),
+        "case_studies": _case_study_cards(CaseStudyPage.objects.filter(themes=theme)),
+        **_reform_countries(theme),
+    }
 
 
 def _reform_countries(theme) -> dict:
