@@ -25,12 +25,17 @@ def require_service(available: bool, reason: str):
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Every test starts with an empty cache: rate-limit counters, email cooldowns and cached
-    country profiles must not leak from one test into the next."""
+    country profiles must not leak from one test into the next; nor may the pages this
+    process keeps beside the cache (exchange.core.page_cache.RecentPages)."""
     from django.core.cache import cache
 
+    from exchange.core.page_cache import recent_pages
+
     cache.clear()
+    recent_pages.clear()
     yield
     cache.clear()
+    recent_pages.clear()
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import pytest
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.db import connection
+from django.http import HttpResponse
 from django.test import override_settings
 
 from casestudies.factories import (
@@ -347,6 +348,51 @@ def test_a_publish_in_another_process_retires_this_process_pages(
 def test_a_page_cached_by_one_process_is_served_by_another(client, home, shared_cache):
     assert client.get("/")["X-Page-Cache"] == "miss"
     key = page_cache.AnonymousPageCacheMiddleware.key(client.get("/").wsgi_request, "")
-    version, response = shared_cache.get(key)
-    assert version == shared_cache.get(page_cache.VERSION_KEY)
-    assert b"Reform Exchange" in response.content
+    stored = shared_cache.get(key)
+    assert stored.version == shared_cache.get(page_cache.VERSION_KEY)
+    assert b"Reform Exchange" in stored.response.content
+    # A process that never served the page (this one, forgetting what it kept) gets it
+    # from the shared cache.
+    page_cache.recent_pages.clear()
+    assert client.get("/")["X-Page-Cache"] == "hit"
+
+
+# What a process keeps beside the shared cache (RecentPages): never a truth of its own.
+
+
+@cache_on
+def test_a_page_this_process_kept_is_served_no_longer_than_the_cache_keeps_it(
+    client, home, monkeypatch
+):
+    # Pages that show the time (which fellowships are open) are at most this old.
+    assert client.get("/")["X-Page-Cache"] == "miss"
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    later = page_cache.time.time() + 301
+    monkeypatch.setattr(page_cache.time, "time", lambda: later)
+    assert client.get("/")["X-Page-Cache"] == "miss"
+
+
+@cache_on
+def test_an_entry_of_an_older_release_is_a_miss_not_an_error(client, home):
+    response = client.get("/")
+    key = page_cache.AnonymousPageCacheMiddleware.key(response.wsgi_request, "")
+    version = caches["default"].get(page_cache.VERSION_KEY)
+    caches["default"].set(key, (version, HttpResponse(b"A page as an older release kept it")))
+    page_cache.recent_pages.clear()
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response["X-Page-Cache"] == "miss"
+
+
+def test_recent_pages_keep_the_most_recently_served_within_their_size():
+    def page(size):
+        return page_cache.CachedPage(1, float("inf"), HttpResponse(b"x" * size))
+
+    recent = page_cache.RecentPages(max_bytes=3000)  # two pages of 1,000 bytes, pickled
+    recent.put("a", page(1000))
+    recent.put("b", page(1000))
+    recent.get("a")  # served again: "b" is now the least recently served
+    recent.put("c", page(1000))
+    assert [key for key in "abc" if recent.get(key)] == ["a", "c"]
+    recent.put("huge", page(5000))
+    assert recent.get("huge") is None
