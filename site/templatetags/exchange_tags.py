@@ -29,26 +29,6 @@ def query_with(context, **changes):
     return "?" + urlencode(sorted(params.lists()), doseq=True) if params else "?"
 
 
-@register.simple_tag(takes_context=True)
-def query_adding(context, name, value):
-    """The current query string with one more value for a multi-valued filter."""
-    params = context["request"].GET.copy()
-    values = params.getlist(name)
-    if value not in values:
-        params.setlist(name, [*values, value])
-    params.pop("page", None)
-    return "?" + params.urlencode()
-
-
-@register.simple_tag(takes_context=True)
-def query_without(context, name, value):
-    """The current query string without one value of a multi-valued filter."""
-    params = context["request"].GET.copy()
-    params.setlist(name, [v for v in params.getlist(name) if v != value])
-    params.pop("page", None)
-    return "?" + params.urlencode()
-
-
 @register.filter
 def fellowship_status(hit):
     """Open or closed, for a fellowship search hit: decided now, not when it was indexed."""
