@@ -27,9 +27,9 @@ from casestudies.models import (
 from casestudies.models.pages import as_cards
 from exchange.core.listing import listing_context
 from exchange.core.page_cache import content_cached
-from exchange.core.reference_names import countries_in_reader_order
 from exchange.core.visibility import live_public
 from learning.models import FellowshipPage
+from search import peer_menus
 from search.peers import similar_members
 
 COUNTRIES_PER_PAGE = 60
@@ -139,7 +139,7 @@ def country_detail(request, iso3):
     ]
     hub_key = f"country-hub:{country.iso3}"
     cached = content_cached(
-        {"peer-countries": _peer_countries, hub_key: lambda: _country_hub(country)}
+        {peer_menus.COUNTRIES: peer_menus.countries, hub_key: lambda: _country_hub(country)}
     )
     hub = cached[hub_key]
     case_studies, fellowships = _shown_pages(request, hub["case_studies"], hub["fellowships"])
@@ -155,16 +155,11 @@ def country_detail(request, iso3):
             "case_studies": case_studies,
             "open_fellowships": open_fellowships,
             "closed_fellowship_count": len(fellowships) - len(open_fellowships),
-            "peer_countries": cached["peer-countries"],
+            "peer_countries": cached[peer_menus.COUNTRIES],
             "reform_themes": hub["reform_themes"],
             **hub["comparisons"],
         },
     )
-
-
-def _peer_countries() -> list[tuple[str, str]]:
-    """The peer form's menu: every country, named and sorted in the reader's language."""
-    return countries_in_reader_order(Country.objects.values_list("iso3", "name"))
 
 
 def _country_hub(country) -> dict:
@@ -288,7 +283,10 @@ def theme_detail(request, slug):
     hub_key = f"theme-hub:{theme.pk}"
     # A second round trip: the map keeps its own entry (insight_views.theme_map).
     cached = content_cached(
-        {"peer-countries": _peer_countries, hub_key: lambda: _theme_hub(theme, commitments)}
+        {
+            peer_menus.COUNTRIES: peer_menus.countries,
+            hub_key: lambda: _theme_hub(theme, commitments),
+        }
     )
     hub = cached[hub_key]
     (case_studies,) = _shown_pages(request, hub["case_studies"])
@@ -303,7 +301,7 @@ def theme_detail(request, slug):
             "starred_count": hub["starred_count"],
             "children": hub["children"],
             "case_studies": case_studies,
-            "peer_countries": cached["peer-countries"],
+            "peer_countries": cached[peer_menus.COUNTRIES],
             "reform_countries": hub["reform_countries"],
             "reform_sources": hub["reform_sources"],
             "world_map": insight_views.theme_map(theme),

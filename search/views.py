@@ -9,10 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_GET
 
-from casestudies.models import Country, Theme
+from casestudies.models import Theme
 from exchange.core import reference_names
-from exchange.core.reference_names import countries_in_reader_order, themes_in_reader_order
-from search import params
+from search import params, peer_menus
 from search.backends.base import OUTCOMES
 from search.brief import peer_brief_response
 from search.peers import find_peers
@@ -228,9 +227,10 @@ def peer_form_message(error: InvalidSearch) -> str:
 
 @require_GET
 def peers_page(request):
+    peer_countries, themes = peer_menus.both()
     context = {
-        "peer_countries": countries_in_reader_order(Country.objects.values_list("iso3", "name")),
-        "themes": themes_in_reader_order(Theme.objects.values_list("slug", "name")),
+        "peer_countries": peer_countries,
+        "themes": themes,
         "country": request.GET.get("country", "").strip().upper(),
         "q": request.GET.get("q", "").strip(),
         "theme": request.GET.get("theme", "").strip(),

@@ -13,8 +13,9 @@ from casestudies.models import CaseStudyIndexPage, CaseStudyPage, Commitment, Co
 from casestudies.models.commitments import ASSESSED
 from casestudies.models.pages import as_cards
 from exchange.core.page_cache import content_cached
-from exchange.core.reference_names import countries_in_reader_order, theme_name
+from exchange.core.reference_names import theme_name
 from exchange.core.visibility import live_public
+from search import peer_menus
 
 
 def headline_figures() -> dict:
@@ -139,8 +140,7 @@ def peer_form() -> str:
     chosen. Rendering its ~220 options is the costliest part of the page, so it is kept
     rendered."""
     # In the reader's language and alphabet order ("Égypte" among the E's).
-    countries = countries_in_reader_order(Country.objects.values_list("iso3", "name"))
-    return render_to_string("includes/peer_form.html", {"peer_countries": countries})
+    return render_to_string("includes/peer_form.html", {"peer_countries": peer_menus.countries()})
 
 
 def case_study_index_url() -> str | None:
