@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from casestudies import insight_views
 from casestudies.filters import CountryFilter
@@ -60,10 +60,9 @@ def _shown_pages(request, *page_lists) -> tuple[list, ...]:
     of the database on every request, in one query for all of them: a view restriction is
     added or lifted without the publish that would retire the cached lists.
 
-    The site roots are looked up once for all the pages: a page's `.url` otherwise reads
-    them from the shared cache on its own, a query per card with the database cache. The
-    attribute is where Wagtail keeps them on a page, and on the request for
-    `get_url(request)`, which the cards' `localized_pageurl` calls
+    The site roots are those the request carries (exchange.site_frame puts them there): a
+    page's `.url` otherwise reads them from the shared cache on its own, a query per card
+    with the database cache. The attribute is where Wagtail keeps them on a page
     (`Page._get_site_root_paths`); exchange.models does the same for the home page's cards.
     """
     pages = [page for pages in page_lists for page in pages]
@@ -74,8 +73,7 @@ def _shown_pages(request, *page_lists) -> tuple[list, ...]:
         .filter(pk__in=[page.pk for page in pages])
         .values_list("pk", flat=True)
     )
-    root_paths = Site.get_site_root_paths()
-    request._wagtail_cached_site_root_paths = root_paths
+    root_paths = pages[0]._get_site_root_paths(request)
     for page in pages:
         page._wagtail_cached_site_root_paths = root_paths
     return tuple([page for page in pages if page.pk in visible] for pages in page_lists)

@@ -16,24 +16,18 @@ lists every case study, each link leading to its French translation when there i
 Routing through the English tree costs what an English page costs, plus one query for the
 translation.
 
-What every page needs before its own content (the site, its root page and sections, where
-view restrictions apply, the site root paths behind page URLs and the site settings) comes
-from the shared content cache in one read (`SiteFrame`), retired with the cached pages on
-every publish, unpublish, move or delete and on every change of a site, a view restriction
-or the settings (exchange.signals): one truth for every process.
+What every page needs before its own content comes from the site frame
+(exchange.site_frame), read in one round trip to the shared content cache.
 """
 
 from dataclasses import dataclass
 
-from django.http import Http404
-from django.http.request import split_domain_port
 from django.utils import translation
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Page, PageViewRestriction
 from wagtail.views import serve as wagtail_serve
 
 from exchange.core.languages import default_language
-from exchange.core.page_cache import content_cached
-from exchange.models import SiteSettings
+from exchange.site_frame import SiteFrame, frame_of, route_from
 
 
 @dataclass(frozen=True)
@@ -41,100 +35,6 @@ class UntranslatedPage:
     """The page served instead of a missing translation: in which language it is."""
 
     language_code: str
-
-
-# The site frame keeps the pages down to this depth (exchange.signals retires it when one
-# is saved): the site's root page, a child of Wagtail's root node as exchange.page_tree
-# creates it, and its sections.
-FRAME_DEPTH = 3
-
-
-def restricted_paths() -> frozenset[str]:
-    """Paths of the pages whose view restrictions cover them and every page below: the
-    restricted pages and the aliases of one (Page.get_view_restrictions checks an alias's
-    source instead of the alias). One query when nothing is restricted, three otherwise."""
-    restricted = set(PageViewRestriction.objects.values_list("page_id", flat=True))
-    if not restricted:
-        return frozenset()
-    sources = dict(Page.objects.filter(alias_of__isnull=False).values_list("pk", "alias_of_id"))
-
-    def source(pk: int) -> int:
-        while pk in sources:
-            pk = sources[pk]
-        return pk
-
-    covered = restricted | {alias for alias in sources if source(alias) in restricted}
-    return frozenset(Page.objects.filter(pk__in=covered).values_list("path", flat=True))
-
-
-@dataclass(frozen=True)
-class SiteFrame:
-    """What serving any page of a site needs before the page's own content."""
-
-    site: Site | None
-    # The site's root page and its children by slug, as their specific types (none when the
-    # children would lie deeper than FRAME_DEPTH).
-    root: Page | None
-    sections: dict[str, Page]
-    restricted_paths: frozenset[str]
-    site_root_paths: list
-    settings: SiteSettings
-
-    @classmethod
-    def build(cls, request) -> "SiteFrame":
-        site = Site.find_for_request(request)
-        root, sections = None, {}
-        if site is not None and site.root_page.depth < FRAME_DEPTH:
-            root = site.root_page.specific
-            sections = {child.slug: child for child in root.get_children().specific()}
-        return cls(
-            site=site,
-            root=root,
-            sections=sections,
-            restricted_paths=restricted_paths(),
-            site_root_paths=Site.get_site_root_paths(),
-            settings=SiteSettings.load(),
-        )
-
-    @classmethod
-    def for_request(cls, request) -> "SiteFrame":
-        """The frame of the site answering `request` (as Site.find_for_request picks it, by
-        host and port), from the shared content cache."""
-        host = split_domain_port(request._get_raw_host())[0]
-        name = f"site-frame:{host}:{request.get_port()}"
-        return content_cached({name: lambda: cls.build(request)})[name]
-
-    def attach(self, request) -> None:
-        """Put the frame where Wagtail and its settings look before they query."""
-        request._wagtail_site = self.site
-        request._wagtail_cached_site_root_paths = self.site_root_paths
-        setattr(request, SiteSettings.get_cache_attr_name(), self.settings)
-
-    def may_restrict(self, page: Page) -> bool:
-        """Whether a view restriction applies to `page`: one on it or on an ancestor."""
-        return any(
-            page.path[:end] in self.restricted_paths
-            for end in range(page.steplen, len(page.path) + 1, page.steplen)
-        )
-
-    def route(self, request, components: list[str]):
-        """Wagtail's routing from the site's root page, its first step (a section, found
-        by slug) taken from the frame when the root routes as every Wagtail page does."""
-        if self.site is None:
-            return None
-        root = self.root or self.site.root_page.specific
-        section = self.sections.get(components[0]) if components else None
-        if section is None or type(root).route is not Page.route:
-            return _route(root, request, components)
-        section._cached_parent_obj = root  # as Page.route does: the parent is known
-        return _route(section, request, components[1:])
-
-
-def _route(page: Page, request, components: list[str]):
-    try:
-        return page.route(request, components)
-    except Http404:
-        return None
 
 
 def _translation(page: Page, language: str) -> Page | None:
@@ -165,7 +65,7 @@ def _localized_route(request, frame: SiteFrame, path: str, language: str):
     # Route again from the translation for what follows its own path (a routable page's
     # sub-path), so that its views are the translation's.
     consumed = page.depth - frame.site.root_page.depth
-    return _route(translated, request, components[consumed:])
+    return route_from(translated, request, components[consumed:])
 
 
 def _default_route(request, frame: SiteFrame, path: str):
@@ -176,8 +76,7 @@ def _default_route(request, frame: SiteFrame, path: str):
 
 def serve(request, path: str):
     """Wagtail's `serve`, in the visitor's language, with the English page as the fallback."""
-    frame = SiteFrame.for_request(request)
-    frame.attach(request)
+    frame = frame_of(request)
     language = translation.get_language()
     if language == default_language():
         route = _default_route(request, frame, path)

@@ -12,8 +12,8 @@ from casestudies.importers.reforms import reform_records_imported
 from casestudies.models import Commitment, Country, ReformRecord, Theme
 from casestudies.signals import commitments_imported, countries_imported
 from exchange.core.page_cache import invalidate
-from exchange.localized_serving import FRAME_DEPTH
 from exchange.models import SiteSettings
+from exchange.site_frame import FRAME_DEPTH
 
 
 def _settings_saved(sender, created, **kwargs) -> None:
@@ -23,7 +23,7 @@ def _settings_saved(sender, created, **kwargs) -> None:
 
 
 def _page_saved(sender, instance, created, **kwargs) -> None:
-    # What the site frame keeps (exchange.localized_serving.SiteFrame) that a save changes
+    # What the site frame keeps (exchange.site_frame.SiteFrame) that a save changes
     # without a publish: the row of the site's root page or of a section (a draft, a lock),
     # the children of one (a page added under it), and where view restrictions apply (an
     # alias of a restricted page is restricted too).
@@ -51,7 +51,7 @@ def connect() -> None:
         post_save.connect(invalidate, sender=model, dispatch_uid=f"page-cache-save-{name}")
         post_delete.connect(invalidate, sender=model, dispatch_uid=f"page-cache-del-{name}")
     post_save.connect(_settings_saved, sender=SiteSettings, dispatch_uid="page-cache-settings")
-    # Every page is served through what these are cached as (exchange.localized_serving).
+    # Every page is served through what these are cached as (exchange.site_frame).
     post_delete.connect(invalidate, sender=SiteSettings, dispatch_uid="page-cache-settings-del")
     for model in (Site, PageViewRestriction):
         name = model.__name__

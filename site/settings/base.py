@@ -114,6 +114,9 @@ MIDDLEWARE = [
     # The language comes from the URL (/fr/, /es/, none for English): see site/urls.py.
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The site, its settings and page tree frame from the content cache, before any view
+    # (after CommonMiddleware, which refuses hosts ALLOWED_HOSTS does not name).
+    "exchange.site_frame.SiteFrameMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

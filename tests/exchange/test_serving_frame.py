@@ -1,6 +1,6 @@
 """What every page is served through (the site, its root page and sections, where view
 restrictions apply, the site settings) comes from the shared content cache, and a change of
-any of them shows at once, in every process (exchange.localized_serving.SiteFrame)."""
+any of them shows at once, in every process (exchange.site_frame.SiteFrame)."""
 
 import pytest
 from django.core.cache.backends.db import DatabaseCache
@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction, Site
 
-from casestudies.factories import CaseStudyPageFactory, CountryFactory
+from casestudies.factories import CaseStudyPageFactory, CountryFactory, ThemeFactory
 from exchange.core import page_cache
 from exchange.models import SiteSettings
 from learning.factories import FellowshipPageFactory
@@ -153,9 +153,30 @@ def test_moving_the_site_to_another_root_page_serves_that_page(client, case_stud
     assert client.get("/").context["page"] == case_study_index
 
 
-@pytest.mark.parametrize("url", ["/", "/case-studies/", "/courses/", "/fellowships/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/case-studies/",
+        "/courses/",
+        "/fellowships/",
+        # Django views drawing page links and the footer (exchange.site_frame's middleware):
+        # the story's country and theme pages list it.
+        "/countries/{iso3}/",
+        "/themes/{theme}/",
+        "/countries/",
+        "/fr/countries/{iso3}/",
+    ],
+)
 def test_serving_a_page_asks_the_database_nothing_about_the_site_or_its_frame(client, story, url):
-    client.get(url)
+    theme = ThemeFactory()
+    story.themes.add(theme)
+    story.save()  # a ParentalManyToManyField writes on save
+    hub = "{" in url
+    url = url.format(iso3=story.country.iso3, theme=theme.slug)
+    first = client.get(url).content.decode()
+    if hub:
+        assert story.title in first
 
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
