@@ -212,14 +212,20 @@ class _SqliteText:
                 )
 
     def snippets(self, query, ids):
-        """(id, summary snippet, body snippet): the title is shown beside it anyway."""
+        """(id, summary snippet, body snippet): the title is shown beside it anyway.
+
+        `+rowid`: not a constraint FTS5 sees. Given `rowid IN (...)`, FTS5 evaluates the
+        whole expression again for each id, and a thesaurus group in three languages is
+        twenty to fifty phrases: one pass over the matches, keeping the page's ids, costs
+        half as much on the real data (3.6 ms instead of 6.7 for "access to information").
+        """
         any_parts = self.any_expression(query)
         placeholders = ",".join(["%s"] * len(ids))
         sql = (
             "SELECT rowid, "
             f"snippet(search_fts, 1, char(2), char(3), '…', {SNIPPET_TOKENS}), "
             f"snippet(search_fts, 2, char(2), char(3), '…', {SNIPPET_TOKENS}) "
-            f"FROM search_fts WHERE search_fts MATCH %s AND rowid IN ({placeholders})"
+            f"FROM search_fts WHERE search_fts MATCH %s AND +rowid IN ({placeholders})"
         )
         return sql, [any_parts, *ids]
 
