@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 from wagtail.models import Page
@@ -27,6 +27,7 @@ from casestudies.models import (
 from casestudies.models.pages import as_cards
 from exchange.core.listing import listing_context
 from exchange.core.page_cache import content_cached
+from exchange.core.translated_markup import blocktranslated, translated
 from exchange.core.visibility import live_public
 from learning.models import FellowshipPage
 from search import peer_menus
@@ -205,8 +206,8 @@ def _country_comparisons(country) -> dict:
 
 
 def _share_text(message: str, share) -> SafeString:
-    # As {% blocktranslate %} writes it: the translation as it is, with the share's figures.
-    return mark_safe(gettext(message) % {"percent": share.percent, "n": share.n})
+    """`message` (translated) with the share's figures, as {% blocktranslate %} writes it."""
+    return blocktranslated(message, percent=share.percent, n=share.n)
 
 
 def _share_cell(share, nothing_rated) -> SafeString:
@@ -221,7 +222,7 @@ def _benchmark_row(row) -> dict:
     """One metric of the benchmark (`casestudies.insights.benchmarks.Comparison`) as its
     chart and its table row show it, in the reader's language: widths, shortened labels
     and sentences worked out once, not by the template for each of twelve bars."""
-    none_rated = mark_safe(gettext("none rated"))
+    none_rated = translated(gettext("none rated"))
     return {
         "key": row.metric.key,
         "label": str(row.metric.label),
@@ -231,7 +232,9 @@ def _benchmark_row(row) -> dict:
             (
                 (
                     label,
-                    _share_text("%(percent)s%% of %(n)s rated", share) if share.n else none_rated,
+                    _share_text(gettext("%(percent)s%% of %(n)s rated"), share)
+                    if share.n
+                    else none_rated,
                 )
                 for label, share in row.series
             ),
@@ -241,7 +244,9 @@ def _benchmark_row(row) -> dict:
                 "offset": BAR_SPACING * position,
                 "label": Truncator(label).chars(BAR_LABEL_LENGTH),
                 "width": round(share.count / share.n * BAR_WIDTH) if share.n else None,
-                "value": _share_text("%(percent)s%% · n=%(n)s", share) if share.n else none_rated,
+                "value": _share_text(gettext("%(percent)s%% · n=%(n)s"), share)
+                if share.n
+                else none_rated,
             }
             for position, (label, share) in enumerate(row.series)
         ],

@@ -7,7 +7,7 @@ country's, and as template includes (the article, then its ratings) each one cos
 
 from django import template
 from django.utils.html import conditional_escape, format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from casestudies.models.commitments import (
@@ -16,6 +16,7 @@ from casestudies.models.commitments import (
     PotentialImpact,
     Specificity,
 )
+from exchange.core.translated_markup import blocktranslated, translated
 
 register = template.Library()
 
@@ -51,28 +52,25 @@ EXCERPT = (
 )
 
 
-def _translated(message: str) -> SafeString:
-    # As {% translate %} writes it: a translation is part of the markup, never escaped.
-    return mark_safe(gettext(message))
-
-
 class _Wording:
     """The words every commitment repeats, translated once for a page."""
 
     def __init__(self):
-        self.not_assessed = _translated("Not assessed")
-        self.no = _translated("No")
+        self.not_assessed = translated(gettext("Not assessed"))
+        self.no = translated(gettext("No"))
         self.terms = {
-            "specificity_term": _translated("Specificity"),
-            "potential_impact_term": _translated("Potential impact"),
-            "completion_term": _translated("Completion"),
-            "opened_government_term": _translated("Did it open government?"),
-            "starred_term": _translated("Starred"),
+            "specificity_term": translated(gettext("Specificity")),
+            "potential_impact_term": translated(gettext("Potential impact")),
+            "completion_term": translated(gettext("Completion")),
+            "opened_government_term": translated(gettext("Did it open government?")),
+            "starred_term": translated(gettext("Starred")),
         }
         self.star = format_html('<span class="star">★ {}</span>', self.terms["starred_term"])
         self.action_plan = gettext("action plan %(plan)s")
-        self.from_the_action_plan = _translated("From the action plan:")
-        self.read_the_full_commitment = _translated("Read the full commitment on OGP's site")
+        self.from_the_action_plan = translated(gettext("From the action plan:"))
+        self.read_the_full_commitment = translated(
+            gettext("Read the full commitment on OGP's site")
+        )
 
     def rating(self, labels: dict, value: str | None):
         """A rating's label; one the IRM did not give is "Not assessed", never a "no"."""
@@ -88,7 +86,7 @@ class _Wording:
     def plan(self, commitment) -> SafeString:
         # As {% blocktranslate %} writes it: the translation as it is, the plan escaped.
         label = conditional_escape(commitment.action_plan_label)
-        return mark_safe(self.action_plan % {"plan": label})
+        return blocktranslated(self.action_plan, plan=label)
 
     def excerpt(self, commitment) -> SafeString | str:
         excerpt = commitment.full_text_excerpt

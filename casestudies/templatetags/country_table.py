@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from exchange.core import reference_names
+from exchange.core.translated_markup import blocktranslated, translated
 from exchange.templatetags.languages import country_name
 
 register = template.Library()
@@ -33,10 +34,10 @@ class _Membership:
     """A country's OGP membership, as the table's membership cell says it."""
 
     def __init__(self):
-        self.withdrew = gettext("Withdrew")
-        self.yes = gettext("Yes")
+        self.withdrew = translated(gettext("Withdrew"))
+        self.yes = translated(gettext("Yes"))
         self.joined = gettext("Joined %(year)s")
-        self.source = gettext("Source: OGP")
+        self.source = translated(gettext("Source: OGP"))
 
     def cell(self, country) -> SafeString:
         status = country.ogp_status
@@ -44,20 +45,18 @@ class _Membership:
             said = self.withdrew
         elif country.ogp_member:
             year = country.ogp_year_joined
-            said = self.joined % {"year": localize(year)} if year else self.yes
+            said = blocktranslated(self.joined, year=localize(year)) if year else self.yes
             if status and status != "active":
                 label = reference_names.ogp_status_name(country.get_ogp_status_display())
-                said = format_html("{} ({})", mark_safe(said), label.lower())
+                said = format_html("{} ({})", said, label.lower())
         else:
             said = "—"
-        # Translations are part of the markup, as {% translate %} writes them.
-        said = mark_safe(said)
         if status and country.ogp_source_url:
             return format_html(
                 '{} <a class="small" href="{}" rel="external">{}</a>',
                 said,
                 country.ogp_source_url,
-                mark_safe(self.source),
+                self.source,
             )
         return said
 
@@ -67,7 +66,7 @@ def country_rows(countries) -> SafeString:
     """A table row for each of `countries` (annotated with their commitment and case study
     counts)."""
     membership = _Membership()
-    not_classified = mark_safe(gettext("Not classified"))
+    not_classified = translated(gettext("Not classified"))
     # Every country's address is this one's with its code: reversed once, not per row.
     pattern = reverse("casestudies:country_detail", args=["ISO3"])
     rows = []

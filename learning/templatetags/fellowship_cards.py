@@ -10,10 +10,11 @@ from urllib.parse import quote
 from django import template
 from django.utils import timezone
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
+from exchange.core.translated_markup import blocktranslated, translated
 from exchange.templatetags.languages import country_name, theme_name
 
 register = template.Library()
@@ -28,30 +29,27 @@ CARD = (
 )
 
 
-def _blocktranslated(message: str, **values) -> SafeString:
-    # As {% blocktranslate %} writes it: the translation as it is, the values escaped.
-    return mark_safe(message % {name: conditional_escape(value) for name, value in values.items()})
-
-
 class _Cards:
     def __init__(self, request):
         self.request = request
         self.now = timezone.now()
-        self.open = format_html('<span class="tag tag--open">{}</span>', mark_safe(gettext("Open")))
+        self.open = format_html(
+            '<span class="tag tag--open">{}</span>', translated(gettext("Open"))
+        )
         self.closed = format_html(
-            '<span class="tag tag--closed">{}</span>', mark_safe(gettext("Closed"))
+            '<span class="tag tag--closed">{}</span>', translated(gettext("Closed"))
         )
         self.sample = format_html(
-            ' · <span class="tag tag--sample">{}</span>', mark_safe(gettext("Sample"))
+            ' · <span class="tag tag--sample">{}</span>', translated(gettext("Sample"))
         )
-        self.themes_label = mark_safe(gettext("Themes"))
+        self.themes_label = translated(gettext("Themes"))
 
     def status(self, fellowship, is_open: bool) -> SafeString:
         deadline = fellowship.deadline_display
         if is_open:
-            said = _blocktranslated(gettext("apply by %(deadline)s"), deadline=deadline)
+            said = blocktranslated(gettext("apply by %(deadline)s"), deadline=deadline)
             return format_html("{} · {}", self.open, said)
-        said = _blocktranslated(gettext("closed %(deadline)s"), deadline=deadline)
+        said = blocktranslated(gettext("closed %(deadline)s"), deadline=deadline)
         return format_html("{} · {}", self.closed, said)
 
     def themes(self, fellowship) -> SafeString | str:
@@ -76,7 +74,7 @@ class _Cards:
             status=self.status(fellowship, is_open),
             institution=fellowship.host_institution,
             country=country_name(fellowship.host_country),
-            weeks=_blocktranslated(
+            weeks=blocktranslated(
                 ngettext("%(weeks)s week", "%(weeks)s weeks", weeks), weeks=localize(weeks)
             ),
             sample=self.sample if fellowship.is_sample else "",

@@ -14,12 +14,13 @@ from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
 from exchange.core import reference_names
+from exchange.core.translated_markup import blocktranslated, translated
 from exchange.templatetags.languages import country_name
 from search.reasons import say
 
@@ -60,25 +61,17 @@ INTRODUCTION = (
 )
 
 
-def _words(message: str) -> SafeString:
-    # As {% translate %} writes it: a translation is part of the markup.
-    return mark_safe(gettext(message))
-
-
-def _blocktranslated(message: str, **values) -> SafeString:
-    # As {% blocktranslate %} writes it: the translation as it is, the values escaped.
-    return mark_safe(
-        gettext(message) % {name: conditional_escape(value) for name, value in values.items()}
-    )
-
-
 class _PeerList:
     def __init__(self, result):
         self.result = result
-        self.sample = format_html(' · <span class="tag tag--sample">{}</span>', _words("Sample"))
-        self.case_study = _words("case study")
-        self.case_study_sample = format_html("{} {}", self.case_study, _words("(sample)"))
-        self.commitment = _words("IRM-rated commitment")
+        self.sample = format_html(
+            ' · <span class="tag tag--sample">{}</span>', translated(gettext("Sample"))
+        )
+        self.case_study = translated(gettext("case study"))
+        self.case_study_sample = format_html(
+            "{} {}", self.case_study, translated(gettext("(sample)"))
+        )
+        self.commitment = translated(gettext("IRM-rated commitment"))
         reformer, goal, themes = result.reformer, result.goal, result.themes
         self.introduction_query = (
             f"&country={quote(reformer.iso3, safe='/')}&q={quote(goal, safe='/')}"
@@ -95,18 +88,18 @@ class _PeerList:
             PEER,
             country_url=self.country_pattern.replace("/ISO3/", f"/{country.iso3}/"),
             country=name,
-            score_label=_blocktranslated("Match score %(score)s out of 100", score=score),
+            score_label=blocktranslated(gettext("Match score %(score)s out of 100"), score=score),
             score=score,
             region=reference_names.region_name(country.region or ""),
             income_group=(
                 reference_names.income_group_name(country.income_group)
                 if country.income_group
-                else _words("income group not classified")
+                else translated(gettext("income group not classified"))
             ),
-            why=_words("Why this peer"),
+            why=translated(gettext("Why this peer")),
             reasons=format_html_join("", "<li>{}</li>", ((say(r),) for r in peer.reasons)),
-            evidence_label=_blocktranslated(
-                "Evidence (%(count)s)", count=localize(len(peer.evidence))
+            evidence_label=blocktranslated(
+                gettext("Evidence (%(count)s)"), count=localize(len(peer.evidence))
             ),
             evidence=mark_safe("".join(self.evidence(item.hit) for item in peer.evidence)),
             fellowships=self.fellowships(country.iso3),
@@ -121,7 +114,7 @@ class _PeerList:
             as_of = hit.details.get("as_of")
             if as_of:
                 kind = format_html(
-                    "{}, {}", kind, _blocktranslated("data as of %(as_of)s", as_of=as_of)
+                    "{}, {}", kind, blocktranslated(gettext("data as of %(as_of)s"), as_of=as_of)
                 )
         else:
             kind = self.commitment
@@ -133,12 +126,12 @@ class _PeerList:
         parts = [
             format_html(
                 FELLOWSHIP,
-                open=_words("Open fellowship"),
-                hosted=_words("hosted here:"),
+                open=translated(gettext("Open fellowship")),
+                hosted=translated(gettext("hosted here:")),
                 url=fellowship.url,
                 title=fellowship.title,
                 institution=fellowship.host_institution,
-                apply_by=_words("apply by"),
+                apply_by=translated(gettext("apply by")),
                 deadline_iso=date_filter(template_localtime(fellowship.application_deadline), "c"),
                 deadline=fellowship.deadline_display,
                 sample=self.sample if fellowship.is_sample else "",
@@ -152,11 +145,13 @@ class _PeerList:
         return format_html(
             INTRODUCTION,
             href=href,
-            request=_words("Request an introduction"),
-            to_reformers=_blocktranslated("to reformers in %(country)s", country=name),
-            support_unit=_blocktranslated(
-                "The Support Unit puts you in touch with the people who led this reform in "
-                "%(country)s.",
+            request=translated(gettext("Request an introduction")),
+            to_reformers=blocktranslated(gettext("to reformers in %(country)s"), country=name),
+            support_unit=blocktranslated(
+                gettext(
+                    "The Support Unit puts you in touch with the people who led this reform in "
+                    "%(country)s."
+                ),
                 country=name,
             ),
         )
