@@ -2,7 +2,6 @@ from django import template
 from django.utils.http import urlencode
 
 from exchange.core.markdown import render_markdown
-from search.presenters import fellowship_hit_status
 
 register = template.Library()
 
@@ -27,9 +26,3 @@ def query_with(context, **changes):
     if "page" not in changes:
         params.pop("page", None)
     return "?" + urlencode(sorted(params.lists()), doseq=True) if params else "?"
-
-
-@register.filter
-def fellowship_status(hit):
-    """Open or closed, for a fellowship search hit: decided now, not when it was indexed."""
-    return fellowship_hit_status(hit)

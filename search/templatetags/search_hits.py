@@ -1,0 +1,113 @@
+"""The results of the search page (templates/search/search.html), one list item each: what
+the result is, where and when, its IRM outcomes, its title and the matching passage.
+
+Written in Python: through the template (twenty results, each testing its type a dozen
+times) they took about 2 ms of each search. The markup is what the template wrote.
+"""
+
+from django import template
+from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from exchange.core.translated_markup import blocktranslated, translated
+from search.presenters import fellowship_hit_status
+
+register = template.Library()
+
+HIT = (
+    '\n        <li class="hit">\n'
+    '          <p class="hit__type"><span class="tag">{kind}</span>{about}{outcomes}</p>\n'
+    '          <h3 class="hit__title"><a href="{url}">{title}</a></h3>\n'
+    "          {snippet}\n"
+    "        </li>\n"
+    "        "
+)
+
+
+class _Hits:
+    def __init__(self):
+        self.now = timezone.now()
+        self.kinds = {
+            "casestudy": translated(gettext("Case study")),
+            "commitment": translated(gettext("Commitment")),
+            "course": translated(gettext("Course")),
+            "fellowship": translated(gettext("Fellowship")),
+            "reform": translated(gettext("Reform record")),
+        }
+        self.outcomes = {
+            "starred": format_html("★ {}", translated(gettext("Starred"))),
+            "complete": translated(gettext("Complete")),
+            "opened_government": translated(gettext("Opened government")),
+        }
+        self.implemented = translated(gettext("Implemented"))
+        self.open = format_html(
+            '<span class="tag tag--open">{}</span>', translated(gettext("Open"))
+        )
+        self.closed = format_html(
+            '<span class="tag tag--closed">{}</span>', translated(gettext("Closed"))
+        )
+        self.sample = format_html(
+            ' · <span class="tag tag--sample">{}</span>', translated(gettext("Sample"))
+        )
+
+    def about(self, hit) -> SafeString:
+        details = hit.details
+        parts = []
+        if hit.type == "fellowship":
+            if details.get("host_institution"):
+                parts.append(format_html(" · {}", details["host_institution"]))
+            if hit.country_name:
+                parts.append(format_html(", {}", hit.country_name))
+            deadline = details.get("deadline")
+            if fellowship_hit_status(hit, self.now) == "open":
+                said = blocktranslated(gettext("apply by %(deadline)s"), deadline=deadline)
+                parts.append(format_html(" · {} · {}", self.open, said))
+            else:
+                said = blocktranslated(
+                    gettext("applications closed %(deadline)s"), deadline=deadline
+                )
+                parts.append(format_html(" · {} · {}", self.closed, said))
+            if details.get("sample"):
+                parts.append(self.sample)
+        else:
+            if hit.country_name:
+                parts.append(format_html(" · {}", hit.country_name))
+            if hit.year:
+                year = localize(hit.year)
+                if hit.type == "reform":
+                    year = blocktranslated(gettext("since %(year)s"), year=year)
+                parts.append(format_html(" · {}", year))
+            if hit.type == "reform" and details.get("source"):
+                source = blocktranslated(gettext("Source: %(source)s"), source=details["source"])
+                parts.append(format_html(" · {}", source))
+        return mark_safe("".join(parts))
+
+    def hit(self, hit) -> SafeString:
+        return format_html(
+            HIT,
+            kind=self.kinds.get(hit.type, hit.type),
+            about=self.about(hit),
+            outcomes=format_html_join(
+                "",
+                ' · <span class="outcome">{}</span>',
+                ((self.outcomes.get(name, self.implemented),) for name in hit.outcomes),
+            ),
+            url=hit.url,
+            title=hit.title,
+            # The backends give the snippet as HTML: escaped text, <mark> around matches.
+            snippet=(
+                format_html('<p class="hit__snippet">{}</p>', mark_safe(hit.snippet))
+                if hit.snippet
+                else ""
+            ),
+        )
+
+
+@register.simple_tag
+def search_hits(hits) -> SafeString:
+    """A list item for each search hit (search.backends.base.SearchHit)."""
+    items = _Hits()
+    return mark_safe("".join(items.hit(hit) for hit in hits))
