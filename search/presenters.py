@@ -7,17 +7,26 @@ from datetime import datetime
 from django.utils import timezone
 
 from casestudies.models import Country, Theme
+from exchange.core.page_cache import content_cached
 from learning.fellowships.models import deadline_passed
 from learning.models import FellowshipStatus
 from search.backends.base import DOCUMENT_TYPES, OUTCOMES, SearchHit, SearchResults
 
 
+def _names() -> dict[str, dict[str, str]]:
+    return {
+        "themes": dict(Theme.objects.values_list("slug", "name")),
+        "countries": dict(Country.objects.values_list("iso3", "name")),
+    }
+
+
 class Labels:
-    """Display names for facet values, fetched in two queries per request."""
+    """Display names for facet values, as stored (in English), from the content cache."""
 
     def __init__(self):
-        self.themes = dict(Theme.objects.values_list("slug", "name"))
-        self.countries = dict(Country.objects.values_list("iso3", "name"))
+        names = content_cached({"facet-labels": _names})["facet-labels"]
+        self.themes = names["themes"]
+        self.countries = names["countries"]
 
     def of(self, facet: str, value: str) -> str:
         if facet == "type":
