@@ -1,6 +1,7 @@
 """Case study pages and their listing."""
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -163,8 +164,11 @@ class CaseStudyPage(Page):
 
     @property
     def period_label(self) -> str:
+        """The reform's years in the reader's language, ongoing ones said so."""
         if self.period_end is None:
-            return f"{self.period_start}–ongoing" if self.status != "planned" else "planned"
+            if self.status == "planned":
+                return gettext("planned")
+            return gettext("%(start)s–ongoing") % {"start": self.period_start}
         if self.period_end == self.period_start:
             return str(self.period_start)
         return f"{self.period_start}–{self.period_end}"

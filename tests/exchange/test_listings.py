@@ -91,7 +91,7 @@ def options(response, name) -> list[tuple[str, str]]:
     ]
 
 
-def test_the_case_study_filters_read_in_french(client, case_studies):
+def test_the_case_study_listing_reads_in_french(client, case_studies):
     response = get(client, "/fr/case-studies/")
     soup = BeautifulSoup(response.content, "html.parser")
     labels = [label.get_text(strip=True) for label in soup.select(".filters label")]
@@ -102,6 +102,10 @@ def test_the_case_study_filters_read_in_french(client, case_studies):
     assert ("Latin America & Caribbean", "Amérique latine et Caraïbes") in options(
         response, "region"
     )
+    # The cards' periods too: a reform still under way is "en cours".
+    periods = [p.get_text() for p in soup.select(".card__meta")]
+    assert any("–en cours" in period for period in periods)
+    assert not any("ongoing" in period for period in periods)
 
 
 def test_a_newly_published_case_study_adds_its_country_to_the_filter(
