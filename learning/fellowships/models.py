@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from modelcluster.fields import ParentalManyToManyField
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -237,7 +238,11 @@ class FellowshipPage(RoutablePageMixin, Page):
         if name == "UTC":
             return f"{moment} UTC"
         city = name.rsplit("/", 1)[-1].replace("_", " ")
-        return f"{moment} {city} time ({utc_offset_label(local.utcoffset())})"
+        return gettext("%(moment)s %(city)s time (%(offset)s)") % {
+            "moment": moment,
+            "city": city,
+            "offset": utc_offset_label(local.utcoffset()),
+        }
 
     def is_open_at(self, moment) -> bool:
         return self.status_at(moment) == FellowshipStatus.OPEN

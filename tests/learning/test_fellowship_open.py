@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from casestudies.models import Country, Theme
 from learning.factories import FellowshipPageFactory
@@ -83,6 +83,11 @@ def test_a_deadline_in_the_hosts_time_zone_closes_at_that_moment_everywhere(make
     tokyo = after.astimezone(ZoneInfo("Asia/Tokyo"))
     assert not page.is_open_at(tokyo) and closed_titles(tokyo) == ["Open contracting"]
     assert page.deadline_display == "28 February 2027, 23:59 Bratislava time (UTC+1)"
+    # In the reader's language, month and words alike.
+    with translation.override("fr"):
+        assert page.deadline_display == "28 février 2027, 23:59, heure de Bratislava (UTC+1)"
+    with translation.override("es"):
+        assert page.deadline_display == "28 febrero 2027, 23:59, hora de Bratislava (UTC+1)"
 
 
 def listed(client, query=""):
