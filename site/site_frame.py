@@ -21,8 +21,9 @@ from exchange.core.languages import unprefixed
 from exchange.core.page_cache import content_cached
 from exchange.models import SiteSettings
 
-# Paths whose answers draw no page: the API, files and documents.
-SKIPPED_PREFIXES = ("/api/", "/documents/", "/static/", "/media/")
+# Paths whose answers draw no public page: the API, files and documents, and the admin (its
+# pages are never cached and read the site where they need it; its previews as before).
+SKIPPED_PREFIXES = ("/admin/", "/api/", "/documents/", "/static/", "/media/")
 # The site frame keeps the pages down to this depth (exchange.signals retires it when one
 # is saved): the site's root page, a child of Wagtail's root node as exchange.page_tree
 # creates it, and its sections.
@@ -131,8 +132,7 @@ def frame_of(request) -> SiteFrame:
 
 
 class SiteFrameMiddleware:
-    """Attach the site frame to each request that may draw a page (not the API, static
-    files or documents, which never need it)."""
+    """Attach the site frame to each request that may draw a public page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
