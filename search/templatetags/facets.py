@@ -1,6 +1,6 @@
 """The facet links of the search page (templates/search/search.html)."""
 
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from django import template
 from django.utils.html import format_html, format_html_join
@@ -8,13 +8,26 @@ from django.utils.html import format_html, format_html_join
 register = template.Library()
 
 
-def _query(pairs: list[tuple[str, list[str]]], name: str, values: list[str]) -> str:
-    """The query string of `pairs` with `name`'s values replaced, as QueryDict.urlencode
-    writes it (a name new to the query goes last)."""
-    changed = [(key, values if key == name else given) for key, given in pairs]
-    if name not in dict(pairs):
-        changed.append((name, values))
-    return "?" + urlencode([(key, value) for key, given in changed for value in given])
+def _encoded(name: str, values: list[str]) -> list[str]:
+    return [f"{quote_plus(name)}={quote_plus(value)}" for value in values]
+
+
+class _Query:
+    """The page's query string with one filter's values replaced, as QueryDict.urlencode
+    writes it (a name new to the query goes last). The parameters are encoded once, not
+    again for each of the page's facet values."""
+
+    def __init__(self, pairs: list[tuple[str, list[str]]]):
+        self.pairs = [(name, _encoded(name, values)) for name, values in pairs]
+        self.names = {name for name, _ in pairs}
+
+    def replacing(self, name: str, values: list[str]) -> str:
+        parts = []
+        for given, encoded in self.pairs:
+            parts.extend(_encoded(name, values) if given == name else encoded)
+        if name not in self.names:
+            parts.extend(_encoded(name, values))
+        return "?" + "&".join(parts)
 
 
 @register.simple_tag(takes_context=True)
@@ -27,17 +40,18 @@ def facet_links(context, group) -> str:
     """
     name = group["name"]
     pairs = [(key, values) for key, values in context["request"].GET.lists() if key != "page"]
+    query = _Query(pairs)
     chosen = dict(pairs).get(name, [])
     items = []
     for facet in group["values"]:
         value = facet["value"]
         if facet["selected"]:
-            href = _query(pairs, name, [v for v in chosen if v != value])
+            href = query.replacing(name, [v for v in chosen if v != value])
             link = format_html(
                 '<a href="{}" aria-current="true" class="facet--on">✓ {}</a>', href, facet["label"]
             )
         else:
-            href = _query(pairs, name, chosen if value in chosen else [*chosen, value])
+            href = query.replacing(name, chosen if value in chosen else [*chosen, value])
             link = format_html('<a href="{}">{}</a>', href, facet["label"])
         items.append((link, facet["count"]))
     return format_html_join("", '\n          <li>{} <span class="count">{}</span></li>', items)
