@@ -26,8 +26,8 @@ from casestudies.models import (
 )
 from casestudies.models.pages import as_cards
 from exchange.core.listing import listing_context
+from exchange.core.markup import blocktranslated, translated
 from exchange.core.page_cache import content_cached
-from exchange.core.translated_markup import blocktranslated, translated
 from exchange.core.visibility import live_public
 from learning.models import FellowshipPage
 from search import peer_menus

@@ -7,12 +7,13 @@ link), twelve cards cost about 3 ms of each uncached listing page. The markup is
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from casestudies.models import CaseStudyStatus
-from exchange.templatetags.languages import country_name, localized_pageurl, theme_name
+from exchange.core.markup import tag, theme_tags
+from exchange.templatetags.languages import country_name, localized_pageurl
 
 register = template.Library()
 
@@ -33,25 +34,13 @@ class _Cards:
     def __init__(self, context):
         self.context = context
         self.statuses = dict(CaseStudyStatus.choices)
-        self.sample = format_html(' · <span class="tag tag--sample">{}</span>', gettext("Sample"))
-        self.themes_label = gettext("Themes")
+        self.sample = format_html(" · {}", tag("sample", gettext("Sample")))
         self.theme_urls: dict[str, str] = {}
 
-    def theme_url(self, slug: str) -> str:
-        if slug not in self.theme_urls:
-            self.theme_urls[slug] = reverse("casestudies:theme_detail", args=[slug])
-        return self.theme_urls[slug]
-
-    def themes(self, case_study) -> SafeString | str:
-        themes = case_study.themes.all()
-        if not themes:
-            return ""
-        links = format_html_join(
-            "",
-            '<li><a class="tag" href="{}">{}</a></li>',
-            ((self.theme_url(theme.slug), theme_name(theme)) for theme in themes),
-        )
-        return format_html('<ul class="tags" aria-label="{}">{}</ul>', self.themes_label, links)
+    def theme_url(self, theme) -> str:
+        if theme.slug not in self.theme_urls:
+            self.theme_urls[theme.slug] = reverse("casestudies:theme_detail", args=[theme.slug])
+        return self.theme_urls[theme.slug]
 
     def card(self, case_study) -> SafeString:
         jurisdiction = case_study.jurisdiction
@@ -66,7 +55,7 @@ class _Cards:
             status_label=self.statuses.get(case_study.status, case_study.status),
             sample=self.sample if case_study.is_sample else "",
             summary=case_study.summary,
-            themes=self.themes(case_study),
+            themes=theme_tags(case_study.themes.all(), self.theme_url),
         )
 
 

@@ -16,7 +16,7 @@ from casestudies.models.commitments import (
     PotentialImpact,
     Specificity,
 )
-from exchange.core.translated_markup import blocktranslated, translated
+from exchange.core.markup import blocktranslated, translated
 
 register = template.Library()
 

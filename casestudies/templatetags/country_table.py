@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from exchange.core import reference_names
-from exchange.core.translated_markup import blocktranslated, translated
+from exchange.core.markup import blocktranslated, translated
 from exchange.templatetags.languages import country_name
 
 register = template.Library()

@@ -10,12 +10,12 @@ from urllib.parse import quote
 from django import template
 from django.utils import timezone
 from django.utils.formats import localize
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
-from exchange.core.translated_markup import blocktranslated, translated
-from exchange.templatetags.languages import country_name, theme_name
+from exchange.core.markup import blocktranslated, tag, theme_tags
+from exchange.templatetags.languages import country_name
 
 register = template.Library()
 
@@ -33,16 +33,9 @@ class _Cards:
     def __init__(self, request):
         self.request = request
         self.now = timezone.now()
-        self.open = format_html(
-            '<span class="tag tag--open">{}</span>', translated(gettext("Open"))
-        )
-        self.closed = format_html(
-            '<span class="tag tag--closed">{}</span>', translated(gettext("Closed"))
-        )
-        self.sample = format_html(
-            ' · <span class="tag tag--sample">{}</span>', translated(gettext("Sample"))
-        )
-        self.themes_label = translated(gettext("Themes"))
+        self.open = tag("open", gettext("Open"))
+        self.closed = tag("closed", gettext("Closed"))
+        self.sample = format_html(" · {}", tag("sample", gettext("Sample")))
 
     def status(self, fellowship, is_open: bool) -> SafeString:
         deadline = fellowship.deadline_display
@@ -51,17 +44,6 @@ class _Cards:
             return format_html("{} · {}", self.open, said)
         said = blocktranslated(gettext("closed %(deadline)s"), deadline=deadline)
         return format_html("{} · {}", self.closed, said)
-
-    def themes(self, fellowship) -> SafeString | str:
-        themes = fellowship.themes.all()
-        if not themes:
-            return ""
-        links = format_html_join(
-            "",
-            '<li><a class="tag" href="?theme={}">{}</a></li>',
-            ((quote(theme.slug, safe="/"), theme_name(theme)) for theme in themes),
-        )
-        return format_html('<ul class="tags" aria-label="{}">{}</ul>', self.themes_label, links)
 
     def card(self, fellowship) -> SafeString:
         is_open = fellowship.is_open_at(self.now)
@@ -79,7 +61,10 @@ class _Cards:
             ),
             sample=self.sample if fellowship.is_sample else "",
             summary=fellowship.summary,
-            themes=self.themes(fellowship),
+            # A theme's tag filters this listing by it.
+            themes=theme_tags(
+                fellowship.themes.all(), lambda theme: f"?theme={quote(theme.slug, safe='/')}"
+            ),
         )
 
 

@@ -20,7 +20,7 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
 from exchange.core import reference_names
-from exchange.core.translated_markup import blocktranslated, translated
+from exchange.core.markup import blocktranslated, tag, translated
 from exchange.templatetags.languages import country_name
 from search.reasons import say
 
@@ -50,7 +50,7 @@ EVIDENCE = (
     '\n              <li><a href="{}">{}</a> <span class="small">{}{}</span></li>\n              '
 )
 FELLOWSHIP = (
-    '\n<p class="peer__fellowship"><span class="tag tag--open">{open}</span> {hosted} '
+    '\n<p class="peer__fellowship">{open} {hosted} '
     '<a href="{url}">{title}</a> · {institution} · {apply_by} '
     '<time datetime="{deadline_iso}">{deadline}</time>{sample}</p>\n'
 )
@@ -64,9 +64,7 @@ INTRODUCTION = (
 class _PeerList:
     def __init__(self, result):
         self.result = result
-        self.sample = format_html(
-            ' · <span class="tag tag--sample">{}</span>', translated(gettext("Sample"))
-        )
+        self.sample = format_html(" · {}", tag("sample", gettext("Sample")))
         self.case_study = translated(gettext("case study"))
         self.case_study_sample = format_html(
             "{} {}", self.case_study, translated(gettext("(sample)"))
@@ -126,7 +124,7 @@ class _PeerList:
         parts = [
             format_html(
                 FELLOWSHIP,
-                open=translated(gettext("Open fellowship")),
+                open=tag("open", gettext("Open fellowship")),
                 hosted=translated(gettext("hosted here:")),
                 url=fellowship.url,
                 title=fellowship.title,

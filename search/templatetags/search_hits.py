@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from exchange.core.translated_markup import blocktranslated, translated
+from exchange.core.markup import blocktranslated, tag, translated
 from search.presenters import fellowship_hit_status
 
 register = template.Library()
@@ -43,15 +43,9 @@ class _Hits:
             "opened_government": translated(gettext("Opened government")),
         }
         self.implemented = translated(gettext("Implemented"))
-        self.open = format_html(
-            '<span class="tag tag--open">{}</span>', translated(gettext("Open"))
-        )
-        self.closed = format_html(
-            '<span class="tag tag--closed">{}</span>', translated(gettext("Closed"))
-        )
-        self.sample = format_html(
-            ' · <span class="tag tag--sample">{}</span>', translated(gettext("Sample"))
-        )
+        self.open = tag("open", gettext("Open"))
+        self.closed = tag("closed", gettext("Closed"))
+        self.sample = format_html(" · {}", tag("sample", gettext("Sample")))
 
     def about(self, hit) -> SafeString:
         details = hit.details
