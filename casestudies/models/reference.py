@@ -5,6 +5,8 @@ as snippets; they are not pages because they have no story of their own — the
 country and theme hubs are views over them.
 """
 
+from collections.abc import Callable
+
 from django.db import models
 from django.urls import reverse
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -153,6 +155,13 @@ class Country(index.Indexed, models.Model):
 
     def get_absolute_url(self):
         return reverse("casestudies:country_detail", args=[self.iso3])
+
+    @staticmethod
+    def url_for_each() -> Callable[[str], str]:
+        """Each country's `get_absolute_url` by ISO3, for a list of many: reversed once, in
+        the active language, not once per country (about 20 µs each)."""
+        pattern = reverse("casestudies:country_detail", args=["ISO3"])
+        return lambda iso3: pattern.replace("/ISO3/", f"/{iso3}/")
 
     @property
     def governance_indicators(self):

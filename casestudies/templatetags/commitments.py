@@ -10,6 +10,7 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
+from casestudies.models import Country
 from casestudies.models.commitments import (
     Completion,
     OpenedGovernment,
@@ -56,6 +57,7 @@ class _Wording:
     """The words every commitment repeats, translated once for a page."""
 
     def __init__(self):
+        self.country_url = Country.url_for_each()
         self.not_assessed = translated(gettext("Not assessed"))
         self.no = translated(gettext("No"))
         self.terms = {
@@ -109,7 +111,7 @@ def _article(commitment, level, show_country: bool, wording: _Wording) -> SafeSt
         title = format_html('<a href="{}">{}</a>', commitment.source_url, title)
     country = ""
     if show_country:
-        url = commitment.country.get_absolute_url()
+        url = wording.country_url(commitment.country.iso3)
         country = format_html(' · <a href="{}">{}</a>', url, commitment.member_name)
     lead = commitment.lead_institution
     return format_html(

@@ -6,12 +6,12 @@ template's loop wrote.
 """
 
 from django import template
-from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from casestudies.models import Country
 from exchange.core import reference_names
 from exchange.core.markup import blocktranslated, translated
 from exchange.templatetags.languages import country_name
@@ -67,15 +67,14 @@ def country_rows(countries) -> SafeString:
     counts)."""
     membership = _Membership()
     not_classified = translated(gettext("Not classified"))
-    # Every country's address is this one's with its code: reversed once, not per row.
-    pattern = reverse("casestudies:country_detail", args=["ISO3"])
+    country_url = Country.url_for_each()
     rows = []
     for country in countries:
         income_group = country.income_group
         rows.append(
             format_html(
                 ROW,
-                url=pattern.replace("/ISO3/", f"/{country.iso3}/"),
+                url=country_url(country.iso3),
                 name=country_name(country),
                 region=reference_names.region_name(country.region or ""),
                 income_group=(

@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
+from casestudies.models import Country
 from exchange.core import reference_names
 from exchange.core.markup import blocktranslated, tag, translated
 from exchange.templatetags.languages import country_name
@@ -76,7 +77,7 @@ class _PeerList:
             + (f"&theme={quote(themes[0], safe='/')}" if themes else "")
         )
         self.introduction_url = reverse("learning:request_introduction")
-        self.country_pattern = reverse("casestudies:country_detail", args=["ISO3"])
+        self.country_url = Country.url_for_each()
 
     def peer(self, peer) -> SafeString:
         country = peer.country
@@ -84,7 +85,7 @@ class _PeerList:
         score = floatformat(peer.score, 0)
         return format_html(
             PEER,
-            country_url=self.country_pattern.replace("/ISO3/", f"/{country.iso3}/"),
+            country_url=self.country_url(country.iso3),
             country=name,
             score_label=blocktranslated(gettext("Match score %(score)s out of 100"), score=score),
             score=score,
