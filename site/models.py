@@ -75,7 +75,7 @@ class HomePage(Page):
         featured = [by_id[pk] for pk in ids if pk in by_id]
         if featured:
             # The site roots behind the cards' URLs, those the request was served with
-            # (exchange.localized_serving), not looked up again for each card: the attribute
+            # (exchange.site_frame), not looked up again for each card: the attribute
             # is where Wagtail keeps them on a page (Page._get_site_root_paths).
             root_paths = self._get_site_root_paths(request)
             for page in featured:
