@@ -208,21 +208,39 @@ def content_stems(phrase: str) -> tuple[str, ...]:
 class Thesaurus:
     # (content stems of a phrase, theme slug, all phrases of the theme), longest first.
     entries: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...]
+    # stem -> the positions in `entries` of the phrases that have it: a query's few stems
+    # name the handful of entries worth testing, of about 1,800.
+    entries_with: dict[str, tuple[int, ...]]
+    # Every phrase of every theme -> its content stems (`content_stems`).
+    stems_of: dict[str, tuple[str, ...]]
+
+    def candidates(self, stems: set[str]):
+        """The entries whose phrase has one of these stems, in `entries`' order."""
+        positions = sorted({i for stem in stems for i in self.entries_with.get(stem, ())})
+        return (self.entries[i] for i in positions)
 
 
 def _load() -> Thesaurus:
-    entries, seen = [], set()
+    entries, seen, stems_of = [], set(), {}
     for theme in Theme.objects.only("slug", "name", "synonyms").order_by("pk"):
         phrases = tuple(dict.fromkeys(normalise(p) for p in [theme.name, *theme.synonym_list]))
         phrases = tuple(p for p in phrases if p)
         for phrase in phrases:
-            stems = content_stems(phrase)
+            stems = stems_of.setdefault(phrase, content_stems(phrase))
             # A phrase claimed by two themes keeps the first one loaded.
             if stems and stems not in seen:
                 seen.add(stems)
                 entries.append((stems, theme.slug, phrases))
     entries.sort(key=lambda entry: -len(entry[0]))
-    return Thesaurus(tuple(entries))
+    entries_with: dict[str, list[int]] = {}
+    for position, (stems, _, _) in enumerate(entries):
+        for stem_ in dict.fromkeys(stems):
+            entries_with.setdefault(stem_, []).append(position)
+    return Thesaurus(
+        tuple(entries),
+        {stem_: tuple(positions) for stem_, positions in entries_with.items()},
+        stems_of,
+    )
 
 
 # The trilingual table (about 1,800 phrases) is kept per process; a change to the themes
@@ -250,9 +268,10 @@ def parse(text: str) -> ParsedQuery:
     # slug -> (all phrases of the theme, stems of the phrases the query used)
     matched: dict[str, tuple[tuple[str, ...], set[tuple[str, ...]]]] = {}
     present = set(stems)
-    for phrase_stems, slug, phrases in thesaurus().entries:
+    table = thesaurus()
+    for phrase_stems, slug, phrases in table.candidates(present):
         if not present.issuperset(phrase_stems):
-            continue  # most phrases: a set test is cheaper than looking for each word
+            continue  # a set test is cheaper than looking for each word
         positions = []
         for target in phrase_stems:
             position = next(
@@ -268,22 +287,23 @@ def parse(text: str) -> ParsedQuery:
         tuple(
             phrase
             for phrase in phrases
-            if len(phrase) > AMBIGUOUS_LENGTH or content_stems(phrase) in used
+            if len(phrase) > AMBIGUOUS_LENGTH or table.stems_of[phrase] in used
         )
         for phrases, used in matched.values()
     )
     plain = tuple(dict.fromkeys(plain_words[i] for i in sorted(unused)))
-    return ParsedQuery(plain, groups, tuple(matched), query_languages(text, matched.values()))
+    named = [
+        phrase
+        for phrases, used in matched.values()
+        for phrase in phrases
+        if table.stems_of[phrase] in used
+    ]
+    return ParsedQuery(plain, groups, tuple(matched), query_languages(text, named))
 
 
-def query_languages(text: str, matched) -> tuple[str, ...]:
+def query_languages(text: str, named: list[str]) -> tuple[str, ...]:
     """The languages of the text, or else of the thesaurus phrases it named."""
     languages = {language_of(text)}
     if not languages - {""}:
-        languages |= {
-            language_of(phrase)
-            for phrases, used in matched
-            for phrase in phrases
-            if content_stems(phrase) in used
-        }
+        languages |= {language_of(phrase) for phrase in named}
     return tuple(sorted(languages - {""})) or ("en",)
