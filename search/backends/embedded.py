@@ -42,6 +42,13 @@ MARK_START, MARK_END = "\x02", "\x03"
 HITS = "search_matches"
 NO_FILTER = "1=1"
 NARROW_INDEX = "search_document_narrow"  # SearchDocument.Meta.indexes
+FACETS_INDEX = "search_document_facets"
+THEME_INDEX = "search_theme_documents"  # SearchDocumentTheme.Meta.indexes
+# SQLite counts the facets of matches that are more than this share of the index by
+# reading the facet indexes in order, testing each document against the matches, rather
+# than by sorting the matches: at 10,000 documents, reading the index costs what sorting
+# a tenth of them does, and half of sorting 8,000 (measured, 4.6 ms instead of 9).
+INDEX_ORDER_SHARE = 0.1
 SAFE_TERM = re.compile(r"[^\w]+", re.UNICODE)
 TITLE_WEIGHT, SUMMARY_WEIGHT, BODY_WEIGHT = (
     FIELD_WEIGHTS[name] for name in ("title", "summary", "body")
@@ -312,13 +319,15 @@ class _PostgresText:
 
 class _Matches(NamedTuple):
     """The documents a search matches, as SQL: `FROM ... WHERE ...` and its parameters,
-    whether text was searched (there is a relevance), and optionally a shorter query of
-    their ids alone (`ids`)."""
+    whether text was searched (there is a relevance), optionally a shorter query of their
+    ids alone (`ids`), and, on SQLite, the same documents read in facet order
+    (`in_facet_order`, with the same parameters)."""
 
     from_where: str
     params: list
     has_text: bool
     ids_sql: str | None = None
+    in_facet_order: str | None = None
 
     @property
     def ids(self) -> str:
@@ -467,6 +476,8 @@ class EmbeddedBackend(SearchBackend):
                 has_text=True,
                 # Unfiltered, the hits are the matches: no need to join the documents.
                 ids_sql=f"SELECT id FROM temp.{HITS}" if where == NO_FILTER else None,
+                in_facet_order=f"FROM {DOCS} d INDEXED BY {FACETS_INDEX} "
+                f"WHERE d.id IN (SELECT id FROM temp.{HITS}) AND {where}",
             )
         cte_sql, cte_params = self.text.cte(query)
         return _Matches(
@@ -611,9 +622,11 @@ class EmbeddedBackend(SearchBackend):
         sums = ["COUNT(*) FILTER (WHERE d.type = %s)" for _ in DOCUMENT_TYPES] + [
             f"COUNT(*) FILTER (WHERE d.{outcome})" for outcome in OUTCOMES
         ]
+        in_index_order = self._many(cursor, matches)
         cursor.execute(
             f"SELECT {', '.join(f'd.{column}' for column in places)}, "
-            f"COUNT(*), MAX(d.country_name), {', '.join(sums)} {matches.from_where} "
+            f"COUNT(*), MAX(d.country_name), {', '.join(sums)} "
+            f"{matches.in_facet_order if in_index_order else matches.from_where} "
             f"GROUP BY {', '.join(f'd.{column}' for column in places)}",
             [*DOCUMENT_TYPES, *matches.params],
         )
@@ -657,10 +670,26 @@ class EmbeddedBackend(SearchBackend):
                 if counts[name][True]
             ],
         }
+        # In index order, `+`: the match test is no constraint to look documents up by
+        # (SQLite would seek each theme's documents, one theme at a time).
+        source, tested = (
+            (f"{THEMES} th INDEXED BY {THEME_INDEX}", "+th.document_id")
+            if in_index_order
+            else (f"{THEMES} th", "th.document_id")
+        )
         cursor.execute(
-            f"SELECT th.theme, COUNT(*) FROM {THEMES} th WHERE th.document_id IN "
-            f"({matches.ids}) GROUP BY th.theme ORDER BY COUNT(*) DESC, th.theme",
+            f"SELECT th.theme, COUNT(*) FROM {source} WHERE {tested} IN ({matches.ids}) "
+            "GROUP BY th.theme ORDER BY COUNT(*) DESC, th.theme",
             matches.ids_params,
         )
         facets["theme"] = [FacetValue(value, count) for value, count in cursor.fetchall()]
         return facets
+
+    def _many(self, cursor, matches: _Matches) -> bool:
+        """Whether the text matched more than INDEX_ORDER_SHARE of the index (SQLite)."""
+        if not matches.in_facet_order:
+            return False
+        # Counts, not rows: SQLite answers both from its B-tree pages in microseconds.
+        cursor.execute(f"SELECT (SELECT COUNT(*) FROM temp.{HITS}), (SELECT COUNT(*) FROM {DOCS})")
+        text_matches, documents = cursor.fetchone()
+        return text_matches > INDEX_ORDER_SHARE * documents

@@ -346,6 +346,29 @@ def test_facets_follow_filters_and_text(backend):
     }
 
 
+@pytest.mark.parametrize("share", [0.0, 1.0], ids=["index order", "sorted matches"])
+def test_embedded_facets_do_not_depend_on_how_they_are_counted(share, monkeypatch):
+    """SQLite reads the facet indexes in order when the text matched a large share of the
+    index and sorts the matches otherwise (`INDEX_ORDER_SHARE`): the counts are the same."""
+    monkeypatch.setattr("search.backends.embedded.INDEX_ORDER_SHARE", share)
+    backend = EmbeddedBackend()
+    backend.rebuild(CORPUS)
+
+    text = search(backend, words=("procurement",))
+    filtered = search(backend, words=("budget",), regions=(SOUTH,), themes=("fiscal-openness",))
+
+    assert facet(text, "country") == {"XAA": 1, "XBB": 1}
+    assert facet(text, "theme") == {
+        "open-contracting": 1,
+        "public-procurement": 1,
+        "fiscal-openness": 1,
+    }
+    assert facet(text, "type") == {"casestudy": 2}
+    assert facet(text, "outcome") == {"implemented": 1}
+    assert facet(filtered, "region") == {SOUTH: filtered.total}
+    assert facet(filtered, "theme")["fiscal-openness"] == filtered.total > 0
+
+
 def test_no_match_gives_no_hits_and_empty_facets(backend):
     results = search(backend, words=("xyzzyplugh",))
 
