@@ -136,7 +136,13 @@ def from_case_study(page) -> IndexDocument:
         year=page.period_start,
         implemented=page.status == "implemented",
         outcome_strength=case_study_outcome_strength(page),
-        details={"status": page.status, "period": page.period_label, "sample": page.is_sample},
+        # The years, not their words: each page says them in its reader's language.
+        details={
+            "status": page.status,
+            "period_start": page.period_start,
+            "period_end": page.period_end,
+            "sample": page.is_sample,
+        },
         **_country_fields(page.country),
     )
 
@@ -176,7 +182,7 @@ def from_fellowship(page) -> IndexDocument:
         details={
             "host_institution": page.host_institution,
             "application_deadline": page.application_deadline.isoformat(),
-            "deadline": page.deadline_display,
+            "deadline_time_zone": page.deadline_time_zone,
             "start_date": page.start_date.isoformat() if page.start_date else None,
             "end_date": page.end_date.isoformat() if page.end_date else None,
             "sample": page.is_sample,

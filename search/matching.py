@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_noop
 
+from casestudies.periods import period_label
 from search.backends.base import SearchHit
 
 INCOME_ORDER = ["Low income", "Lower middle income", "Upper middle income", "High income"]
@@ -102,11 +103,32 @@ class Count(str):
         return count
 
 
+class Period(str):
+    """A case study's years (2017 and "ongoing") in English, keeping the years and status,
+    so that a page can say them in its language (casestudies.periods)."""
+
+    start: int | None
+    end: int | None
+    status: str
+
+    def __new__(cls, start: int | None, end: int | None, status: str = ""):
+        period = super().__new__(cls, period_label(start, end, status, translate=str))
+        period.start, period.end, period.status = start, end, status
+        return period
+
+
+def _period(hit: SearchHit) -> Period | str:
+    details = hit.details
+    if "period_start" in details:
+        return Period(details["period_start"], details.get("period_end"), details.get("status", ""))
+    return str(details.get("period") or hit.year or "")  # indexed before the years were kept
+
+
 class Reason(str):
     """One line of "why this peer". As a string it is the English line (the API, the
     command line, the tests); it keeps its message and values, so that search/reasons.py
-    can say it in the reader's language. A value is a string, a Term, a Count, another
-    Reason, or a tuple of those (said as a list)."""
+    can say it in the reader's language. A value is a string, a Term, a Count, a Period,
+    another Reason, or a tuple of those (said as a list)."""
 
     message: str
     values: dict
@@ -255,7 +277,7 @@ def _evidence_reason(hit: SearchHit) -> Reason:
         values = {
             "title": hit.title,
             "status": Term("word", STATUS_WORDS[status]) if status in STATUS_WORDS else "",
-            "period": str(hit.details.get("period") or hit.year or ""),
+            "period": _period(hit),
         }
         if hit.details.get("sample"):
             return Reason(

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from casestudies.models import Country, Theme
 from exchange.core.page_cache import content_cached
-from learning.fellowships.models import deadline_passed
+from learning.fellowships.models import deadline_label, deadline_passed
 from learning.models import FellowshipStatus
 from search.backends.base import DOCUMENT_TYPES, OUTCOMES, SearchHit, SearchResults
 
@@ -50,13 +50,21 @@ def facets_json(results: SearchResults, labels: Labels) -> dict:
     }
 
 
+def _deadline(hit: SearchHit) -> datetime | None:
+    deadline = hit.details.get("application_deadline")
+    return datetime.fromisoformat(deadline) if deadline else None
+
+
 def fellowship_hit_status(hit: SearchHit, now=None) -> str:
     """Open or closed at `now` (default: now), from the deadline the hit carries."""
-    deadline = hit.details.get("application_deadline")
-    deadline = datetime.fromisoformat(deadline) if deadline else None
-    if deadline_passed(deadline, now or timezone.now()):
+    if deadline_passed(_deadline(hit), now or timezone.now()):
         return FellowshipStatus.CLOSED.value
     return FellowshipStatus.OPEN.value
+
+
+def fellowship_hit_deadline(hit: SearchHit) -> str:
+    """The deadline the hit carries, in its time zone and the reader's language."""
+    return deadline_label(_deadline(hit), hit.details.get("deadline_time_zone", ""))
 
 
 def hit_json(hit: SearchHit, request=None) -> dict:

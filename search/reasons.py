@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext, ngettext
 
+from casestudies.periods import period_label
 from exchange.core import reference_names
-from search.matching import Count, Reason, Term
+from search.matching import Count, Period, Reason, Term
 
 
 def say(value) -> str:
@@ -24,6 +25,8 @@ def say(value) -> str:
         return _term(value)
     if isinstance(value, Count):
         return _count(value)
+    if isinstance(value, Period):
+        return period_label(value.start, value.end, value.status)
     if isinstance(value, tuple):
         return ", ".join(say(part) for part in value)
     return str(value)

@@ -1,7 +1,6 @@
 """Case study pages and their listing."""
 
 from django.db import models
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -13,6 +12,7 @@ from casestudies.admin_widgets import CommitmentsPanel, GroupedThemesWidget
 from casestudies.blocks import CaseStudyBodyBlock, KeyFigureBlock, SourceBlock
 from casestudies.models.commitments import OGP_VALUE_FIELDS
 from casestudies.models.reference import Theme
+from casestudies.periods import period_label
 from exchange.core.listing import ListingPage
 from exchange.core.visibility import live_public
 
@@ -165,13 +165,7 @@ class CaseStudyPage(Page):
     @property
     def period_label(self) -> str:
         """The reform's years in the reader's language, ongoing ones said so."""
-        if self.period_end is None:
-            if self.status == "planned":
-                return gettext("planned")
-            return gettext("%(start)s–ongoing") % {"start": self.period_start}
-        if self.period_end == self.period_start:
-            return str(self.period_start)
-        return f"{self.period_start}–{self.period_end}"
+        return period_label(self.period_start, self.period_end, self.status)
 
     @property
     def ogp_values(self) -> list[str]:

@@ -62,6 +62,25 @@ def utc_offset_label(offset: timedelta) -> str:
     return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
+def deadline_label(deadline, time_zone: str = "") -> str:
+    """A deadline in the host's time zone, named, in the reader's language: "28 February
+    2027, 23:59 Bratislava time (UTC+1)", or "31 January 2027, 23:59 UTC" for fellowships
+    kept in UTC. Pages and search hits (which carry the deadline and its zone) both say it."""
+    if deadline is None:
+        return ""
+    name = time_zone or "UTC"
+    local = timezone.localtime(deadline, zoneinfo.ZoneInfo(name))
+    moment = dateformat.format(local, "j F Y, H:i")
+    if name == "UTC":
+        return f"{moment} UTC"
+    city = name.rsplit("/", 1)[-1].replace("_", " ")
+    return gettext("%(moment)s %(city)s time (%(offset)s)") % {
+        "moment": moment,
+        "city": city,
+        "offset": utc_offset_label(local.utcoffset()),
+    }
+
+
 def deadline_passed(deadline, moment) -> bool:
     """The one rule: a fellowship takes applications until its deadline, not at it.
 
@@ -228,21 +247,7 @@ class FellowshipPage(RoutablePageMixin, Page):
 
     @property
     def deadline_display(self) -> str:
-        """The deadline in the host's time zone, named: "28 February 2027, 23:59 Bratislava
-        time (UTC+1)", or "31 January 2027, 23:59 UTC" for fellowships kept in UTC."""
-        if self.application_deadline is None:
-            return ""
-        name = self.deadline_time_zone or "UTC"
-        local = timezone.localtime(self.application_deadline, zoneinfo.ZoneInfo(name))
-        moment = dateformat.format(local, "j F Y, H:i")
-        if name == "UTC":
-            return f"{moment} UTC"
-        city = name.rsplit("/", 1)[-1].replace("_", " ")
-        return gettext("%(moment)s %(city)s time (%(offset)s)") % {
-            "moment": moment,
-            "city": city,
-            "offset": utc_offset_label(local.utcoffset()),
-        }
+        return deadline_label(self.application_deadline, self.deadline_time_zone)
 
     def is_open_at(self, moment) -> bool:
         return self.status_at(moment) == FellowshipStatus.OPEN

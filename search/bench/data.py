@@ -221,7 +221,12 @@ def synthetic_documents(
                 summary=text.prose(rng.randint(25, 45), doc_themes, every=20),
                 implemented=status == "implemented",
                 outcome_strength=STATUS_SCORE[status],
-                details={"status": status, "period": f"{year}-", "sample": True},
+                details={
+                    "status": status,
+                    "period_start": year,
+                    "period_end": None,
+                    "sample": True,
+                },
                 **common,
             )
 

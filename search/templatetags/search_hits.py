@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from exchange.core.markup import blocktranslated, tag, translated
-from search.presenters import fellowship_hit_status
+from search.presenters import fellowship_hit_deadline, fellowship_hit_status
 
 register = template.Library()
 
@@ -55,7 +55,7 @@ class _Hits:
                 parts.append(format_html(" · {}", details["host_institution"]))
             if hit.country_name:
                 parts.append(format_html(", {}", hit.country_name))
-            deadline = details.get("deadline")
+            deadline = fellowship_hit_deadline(hit)
             if fellowship_hit_status(hit, self.now) == "open":
                 said = blocktranslated(gettext("apply by %(deadline)s"), deadline=deadline)
                 parts.append(format_html(" · {} · {}", self.open, said))

@@ -62,12 +62,15 @@ def publish_fellowship(embedded_index, commit):
     index = FellowshipIndexPage.objects.get()
 
     def make(host="GBR", themes=("beneficial-ownership",), deadline_in_days=60, **fields):
+        fields.setdefault(
+            "application_deadline", timezone.now() + dt.timedelta(days=deadline_in_days)
+        )
+
         def create():
             page = FellowshipPageFactory(
                 parent=index,
                 host_country=Country.objects.get(iso3=host),
                 themes=list(Theme.objects.filter(slug__in=themes)),
-                application_deadline=timezone.now() + dt.timedelta(days=deadline_in_days),
                 **fields,
             )
             page.save_revision().publish()
@@ -160,6 +163,32 @@ def test_fellowship_is_found_by_what_the_fellow_will_do_and_the_host_institution
     assert [hit.title for hit in fellowship_hits("ministry justice bratislava")] == [
         "Six weeks in Bratislava"
     ]
+
+
+@pytest.mark.parametrize(
+    "prefix, said",
+    [
+        ("", "Bratislava time (UTC+1)"),
+        ("/fr", "heure de Bratislava (UTC+1)"),
+        ("/es", "hora de Bratislava (UTC+1)"),
+    ],
+)
+def test_a_fellowship_hit_says_its_deadline_in_the_readers_language(
+    publish_fellowship, client, prefix, said
+):
+    """The index keeps the deadline and its time zone, not words said in one language."""
+    publish_fellowship(
+        title="Six weeks in Bratislava",
+        host="SVK",
+        application_deadline=dt.datetime(2099, 1, 31, 22, 59, tzinfo=dt.UTC),
+        deadline_time_zone="Europe/Bratislava",
+    )
+
+    html = soup(client.get(f"{prefix}/search/", {"q": "Bratislava"}))
+
+    meta = html.select_one("li.hit .hit__type").get_text(" ", strip=True)
+    assert f"2099, 23:59 {said}" in meta or f"2099, 23:59, {said}" in meta
+    assert {"": "January", "/fr": "janvier", "/es": "enero"}[prefix] in meta
 
 
 def test_closed_fellowship_stays_searchable_and_reads_closed(publish_fellowship, client):

@@ -7,10 +7,12 @@ from the real OGP commitments and the sample case studies.
 """
 
 import pytest
+from django.utils import translation
 
 from search.backends.base import SearchHit
 from search.matching import CountryProfile, match_peers, similarity
 from search.peers import find_peers
+from search.reasons import say
 from search.service import InvalidSearch
 from search.thesaurus import parse
 
@@ -220,7 +222,12 @@ def test_a_sample_case_study_weighs_less_than_an_irm_verified_completed_commitme
         doc_id="casestudy-1",
         type="casestudy",
         outcome=1.0,  # "implemented"
-        details={"status": "implemented", "period": "2016–2019", "sample": True},
+        details={
+            "status": "implemented",
+            "period_start": 2016,
+            "period_end": 2019,
+            "sample": True,
+        },
     )
     verified = hit("XDD", outcome=0.6)  # complete, "did it open government" not assessed
 
@@ -307,7 +314,7 @@ def test_reasons_name_neighbouring_income_groups_and_case_study_status():
         doc_id="casestudy-1",
         type="casestudy",
         title="Company register opened",
-        details={"status": "implemented", "period": "2016–2019"},
+        details={"status": "implemented", "period_start": 2016, "period_end": 2019},
     )
 
     (peer,) = match_peers(REFORMER, [case_study], COUNTRIES, areas=BO)
@@ -317,13 +324,36 @@ def test_reasons_name_neighbouring_income_groups_and_case_study_status():
     assert not any(reason.startswith("Same region") for reason in peer.reasons)
 
 
+def test_a_case_study_reason_says_its_years_in_the_readers_language():
+    ongoing = hit(
+        "XFF",
+        doc_id="casestudy-1",
+        type="casestudy",
+        title="Company register opened",
+        details={"status": "in-progress", "period_start": 2021, "period_end": None},
+    )
+
+    (peer,) = match_peers(REFORMER, [ongoing], COUNTRIES, areas=BO)
+
+    assert "2021–ongoing" in peer.reasons[0]  # English for the API and the command line
+    with translation.override("fr"):
+        assert "2021–en cours" in say(peer.reasons[0])
+    with translation.override("es"):
+        assert "2021–en curso" in say(peer.reasons[0])
+
+
 def test_a_sample_case_study_says_so_in_the_reason():
     case_study = hit(
         "XFF",
         doc_id="casestudy-1",
         type="casestudy",
         title="Company register opened",
-        details={"status": "implemented", "period": "2016–2019", "sample": True},
+        details={
+            "status": "implemented",
+            "period_start": 2016,
+            "period_end": 2019,
+            "sample": True,
+        },
     )
 
     (peer,) = match_peers(REFORMER, [case_study], COUNTRIES, areas=BO)
