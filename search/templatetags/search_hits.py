@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from exchange.core import reference_names
 from exchange.core.markup import blocktranslated, tag, translated
 from search.presenters import fellowship_hit_deadline, fellowship_hit_status
 
@@ -47,6 +48,11 @@ class _Hits:
         self.closed = tag("closed", gettext("Closed"))
         self.sample = format_html(" · {}", tag("sample", gettext("Sample")))
 
+    @staticmethod
+    def country(hit) -> str:
+        """The index keeps the English name; the reader's is looked up by ISO3 code."""
+        return reference_names.country_name(hit.country, hit.country_name)
+
     def about(self, hit) -> SafeString:
         details = hit.details
         parts = []
@@ -54,7 +60,7 @@ class _Hits:
             if details.get("host_institution"):
                 parts.append(format_html(" · {}", details["host_institution"]))
             if hit.country_name:
-                parts.append(format_html(", {}", hit.country_name))
+                parts.append(format_html(", {}", self.country(hit)))
             deadline = fellowship_hit_deadline(hit)
             if fellowship_hit_status(hit, self.now) == "open":
                 said = blocktranslated(gettext("apply by %(deadline)s"), deadline=deadline)
@@ -68,7 +74,7 @@ class _Hits:
                 parts.append(self.sample)
         else:
             if hit.country_name:
-                parts.append(format_html(" · {}", hit.country_name))
+                parts.append(format_html(" · {}", self.country(hit)))
             if hit.year:
                 year = localize(hit.year)
                 if hit.type == "reform":

@@ -191,6 +191,13 @@ def test_a_fellowship_hit_says_its_deadline_in_the_readers_language(
     assert {"": "January", "/fr": "janvier", "/es": "enero"}[prefix] in meta
 
 
+def test_a_search_hit_names_its_country_in_the_readers_language(fellowship, client):
+    html = soup(client.get("/fr/search/", {"q": "quokka"}))
+
+    meta = html.select_one("li.hit .hit__type").get_text(" ", strip=True)
+    assert "Companies House, Royaume-Uni" in meta
+
+
 def test_closed_fellowship_stays_searchable_and_reads_closed(publish_fellowship, client):
     closed = publish_fellowship(title="A closed quokka placement", deadline_in_days=-3)
 
