@@ -622,7 +622,7 @@ class EmbeddedBackend(SearchBackend):
         sums = ["COUNT(*) FILTER (WHERE d.type = %s)" for _ in DOCUMENT_TYPES] + [
             f"COUNT(*) FILTER (WHERE d.{outcome})" for outcome in OUTCOMES
         ]
-        in_index_order = self._many(cursor, matches)
+        in_index_order = self._facets_in_index_order(cursor, matches)
         cursor.execute(
             f"SELECT {', '.join(f'd.{column}' for column in places)}, "
             f"COUNT(*), MAX(d.country_name), {', '.join(sums)} "
@@ -685,8 +685,9 @@ class EmbeddedBackend(SearchBackend):
         facets["theme"] = [FacetValue(value, count) for value, count in cursor.fetchall()]
         return facets
 
-    def _many(self, cursor, matches: _Matches) -> bool:
-        """Whether the text matched more than INDEX_ORDER_SHARE of the index (SQLite)."""
+    def _facets_in_index_order(self, cursor, matches: _Matches) -> bool:
+        """Whether to count facets in index order: on SQLite, when the text matched more than
+        INDEX_ORDER_SHARE of the index."""
         if not matches.in_facet_order:
             return False
         # Counts, not rows: SQLite answers both from its B-tree pages in microseconds.
