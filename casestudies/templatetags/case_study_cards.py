@@ -9,10 +9,9 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
 
 from casestudies.models import CaseStudyStatus
-from exchange.core.markup import tag, theme_tags
+from exchange.core.markup import sample_note, theme_tags
 from exchange.templatetags.languages import country_name, localized_pageurl
 
 register = template.Library()
@@ -34,7 +33,7 @@ class _Cards:
     def __init__(self, context):
         self.context = context
         self.statuses = dict(CaseStudyStatus.choices)
-        self.sample = format_html(" · {}", tag("sample", gettext("Sample")))
+        self.sample = sample_note()
         self.theme_urls: dict[str, str] = {}
 
     def theme_url(self, theme) -> str:

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
-from exchange.core.markup import blocktranslated, tag, theme_tags
+from exchange.core.markup import blocktranslated, sample_note, tag, theme_tags
 from exchange.templatetags.languages import country_name
 
 register = template.Library()
@@ -35,7 +35,7 @@ class _Cards:
         self.now = timezone.now()
         self.open = tag("open", gettext("Open"))
         self.closed = tag("closed", gettext("Closed"))
-        self.sample = format_html(" · {}", tag("sample", gettext("Sample")))
+        self.sample = sample_note()
 
     def status(self, fellowship, is_open: bool) -> SafeString:
         deadline = fellowship.deadline_display

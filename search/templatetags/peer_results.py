@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 
 from casestudies.models import Country
 from exchange.core import reference_names
-from exchange.core.markup import blocktranslated, tag, translated
+from exchange.core.markup import blocktranslated, sample_note, tag, translated
 from exchange.templatetags.languages import country_name
 from search.reasons import say
 
@@ -65,12 +65,19 @@ INTRODUCTION = (
 class _PeerList:
     def __init__(self, result):
         self.result = result
-        self.sample = format_html(" · {}", tag("sample", gettext("Sample")))
+        self.sample = sample_note()
         self.case_study = translated(gettext("case study"))
         self.case_study_sample = format_html(
             "{} {}", self.case_study, translated(gettext("(sample)"))
         )
         self.commitment = translated(gettext("IRM-rated commitment"))
+        # The words every peer repeats, translated once for the list.
+        self.not_classified = translated(gettext("income group not classified"))
+        self.why = translated(gettext("Why this peer"))
+        self.open_fellowship = tag("open", gettext("Open fellowship"))
+        self.hosted_here = translated(gettext("hosted here:"))
+        self.apply_by = translated(gettext("apply by"))
+        self.request_introduction = translated(gettext("Request an introduction"))
         reformer, goal, themes = result.reformer, result.goal, result.themes
         self.introduction_query = (
             f"&country={quote(reformer.iso3, safe='/')}&q={quote(goal, safe='/')}"
@@ -93,9 +100,9 @@ class _PeerList:
             income_group=(
                 reference_names.income_group_name(country.income_group)
                 if country.income_group
-                else translated(gettext("income group not classified"))
+                else self.not_classified
             ),
-            why=translated(gettext("Why this peer")),
+            why=self.why,
             reasons=format_html_join("", "<li>{}</li>", ((say(r),) for r in peer.reasons)),
             evidence_label=blocktranslated(
                 gettext("Evidence (%(count)s)"), count=localize(len(peer.evidence))
@@ -125,12 +132,12 @@ class _PeerList:
         parts = [
             format_html(
                 FELLOWSHIP,
-                open=tag("open", gettext("Open fellowship")),
-                hosted=translated(gettext("hosted here:")),
+                open=self.open_fellowship,
+                hosted=self.hosted_here,
                 url=fellowship.url,
                 title=fellowship.title,
                 institution=fellowship.host_institution,
-                apply_by=translated(gettext("apply by")),
+                apply_by=self.apply_by,
                 deadline_iso=date_filter(template_localtime(fellowship.application_deadline), "c"),
                 deadline=fellowship.deadline_display,
                 sample=self.sample if fellowship.is_sample else "",
@@ -144,7 +151,7 @@ class _PeerList:
         return format_html(
             INTRODUCTION,
             href=href,
-            request=translated(gettext("Request an introduction")),
+            request=self.request_introduction,
             to_reformers=blocktranslated(gettext("to reformers in %(country)s"), country=name),
             support_unit=blocktranslated(
                 gettext(

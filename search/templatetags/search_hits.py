@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from exchange.core import reference_names
-from exchange.core.markup import blocktranslated, tag, translated
+from exchange.core.markup import blocktranslated, sample_note, tag, translated
 from search.presenters import fellowship_hit_deadline, fellowship_hit_status
 
 register = template.Library()
@@ -46,7 +46,7 @@ class _Hits:
         self.implemented = translated(gettext("Implemented"))
         self.open = tag("open", gettext("Open"))
         self.closed = tag("closed", gettext("Closed"))
-        self.sample = format_html(" · {}", tag("sample", gettext("Sample")))
+        self.sample = sample_note()
 
     @staticmethod
     def country(hit) -> str:

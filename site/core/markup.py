@@ -33,6 +33,11 @@ def tag(kind: str, label: str) -> SafeString:
     return format_html('<span class="tag tag--{}">{}</span>', kind, translated(label))
 
 
+def sample_note() -> SafeString:
+    """ " · Sample": what a list adds to an item of sample content, which says it is one."""
+    return format_html(" · {}", tag("sample", gettext("Sample")))
+
+
 def theme_tags(themes, href: Callable[[object], str]) -> SafeString | str:
     """A card's themes (`slug` and `name` each), as linked tags in the reader's language,
     `href(theme)` each link's address; nothing for a card without themes."""
