@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from casestudies.models import Theme
@@ -226,7 +227,9 @@ def _load() -> Thesaurus:
         phrases = tuple(dict.fromkeys(normalise(p) for p in [theme.name, *theme.synonym_list]))
         phrases = tuple(p for p in phrases if p)
         for phrase in phrases:
-            stems = stems_of.setdefault(phrase, content_stems(phrase))
+            if phrase not in stems_of:  # a phrase two themes share is stemmed once
+                stems_of[phrase] = content_stems(phrase)
+            stems = stems_of[phrase]
             # A phrase claimed by two themes keeps the first one loaded.
             if stems and stems not in seen:
                 seen.add(stems)
@@ -292,16 +295,17 @@ def parse(text: str) -> ParsedQuery:
         for phrases, used in matched.values()
     )
     plain = tuple(dict.fromkeys(plain_words[i] for i in sorted(unused)))
-    named = [
+    # Read only when the text itself says no language.
+    named = (
         phrase
         for phrases, used in matched.values()
         for phrase in phrases
         if table.stems_of[phrase] in used
-    ]
+    )
     return ParsedQuery(plain, groups, tuple(matched), query_languages(text, named))
 
 
-def query_languages(text: str, named: list[str]) -> tuple[str, ...]:
+def query_languages(text: str, named: Iterable[str]) -> tuple[str, ...]:
     """The languages of the text, or else of the thesaurus phrases it named."""
     languages = {language_of(text)}
     if not languages - {""}:
