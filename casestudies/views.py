@@ -28,7 +28,7 @@ from casestudies.models.pages import as_cards
 from exchange.core.listing import listing_context
 from exchange.core.markup import blocktranslated, translated
 from exchange.core.page_cache import content_cached
-from exchange.core.visibility import live_public
+from exchange.core.visibility import live_public, visibility_of
 from learning.models import FellowshipPage
 from search import peer_menus
 from search.peers import similar_members
@@ -57,9 +57,10 @@ def _shown_pages(request, *page_lists) -> tuple[list, ...]:
     """The pages of each list a visitor may see now, each knowing the site roots its URL
     needs.
 
-    The lists are kept with the content (content_cached), but who may see a page is asked
-    of the database on every request, in one query for all of them: a view restriction is
-    added or lifted without the publish that would retire the cached lists.
+    The lists are kept with the content (content_cached), and so is what decides who may
+    see a page (exchange.core.visibility.Visibility, in the site frame): both are retired
+    by the same changes, a view restriction added or lifted among them. Without the
+    frame (a request no middleware saw), the database is asked, in one query for all.
 
     The site roots are those the request carries (exchange.site_frame puts them there): a
     page's `.url` otherwise reads them from the shared cache on its own, a query per card
@@ -69,11 +70,15 @@ def _shown_pages(request, *page_lists) -> tuple[list, ...]:
     pages = [page for pages in page_lists for page in pages]
     if not pages:
         return page_lists
-    visible = set(
-        live_public(Page.objects)
-        .filter(pk__in=[page.pk for page in pages])
-        .values_list("pk", flat=True)
-    )
+    visibility = visibility_of(request)
+    if visibility is not None:
+        visible = {page.pk for page in pages if visibility.shows(page)}
+    else:
+        visible = set(
+            live_public(Page.objects)
+            .filter(pk__in=[page.pk for page in pages])
+            .values_list("pk", flat=True)
+        )
     root_paths = pages[0]._get_site_root_paths(request)
     for page in pages:
         page._wagtail_cached_site_root_paths = root_paths
@@ -92,7 +97,9 @@ def country_list(request):
         # Counted like the listing counts them: live, public, once per translation group.
         case_study_count=Coalesce(
             Subquery(
-                live_public(CaseStudyPage.objects.filter(country=OuterRef("pk")))
+                live_public(
+                    CaseStudyPage.objects.filter(country=OuterRef("pk")), visibility_of(request)
+                )
                 .order_by()
                 .values("country")
                 .annotate(n=Count("pk"))

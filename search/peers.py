@@ -14,7 +14,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from casestudies.models import WGI_DIMENSIONS, Country, Theme
-from exchange.core.visibility import live_public
+from exchange.core.visibility import Visibility, live_public
 from learning.models import CoursePage, FellowshipPage
 from search.backends.base import MAX_PAGE_SIZE, MAX_QUERY_LENGTH, SearchQuery, SearchResults
 from search.matching import CountryProfile, PeerMatch, match_peers, similarity
@@ -51,12 +51,12 @@ MAX_COURSES = 5
 MAX_FELLOWSHIPS = 5
 
 
-def courses_on(theme_slugs) -> list:
+def courses_on(theme_slugs, visibility: Visibility | None = None) -> list:
     """Live courses on any of these themes, most specific first (fewest themes)."""
     if not theme_slugs:
         return []
     return list(
-        live_public(CoursePage.objects)
+        live_public(CoursePage.objects, visibility)
         .filter(themes__slug__in=theme_slugs)
         .annotate(theme_count=Count("themes", distinct=True))
         .order_by("theme_count", "title")
@@ -64,7 +64,9 @@ def courses_on(theme_slugs) -> list:
     )
 
 
-def open_fellowships_hosted_by(countries, theme_slugs, now=None) -> list:
+def open_fellowships_hosted_by(
+    countries, theme_slugs, now=None, visibility: Visibility | None = None
+) -> list:
     """Open fellowships hosted in any of `countries` (ISO3) on any of these themes.
 
     Nearest deadline first, at most MAX_FELLOWSHIPS in all, in one query (plus one
@@ -74,7 +76,7 @@ def open_fellowships_hosted_by(countries, theme_slugs, now=None) -> list:
     if not countries or not theme_slugs:
         return []
     return list(
-        live_public(FellowshipPage.objects.open(now or timezone.now()))
+        live_public(FellowshipPage.objects.open(now or timezone.now()), visibility)
         .filter(host_country__iso3__in=list(countries), themes__slug__in=list(theme_slugs))
         .select_related("host_country")
         .prefetch_related("themes")
@@ -181,8 +183,16 @@ def chosen_areas(slugs) -> tuple[UnderstoodArea, ...]:
     )
 
 
-def find_peers(country: str, goal: str = "", themes=(), limit: int = 10) -> MatchResult:
-    """Validated entry point; raises InvalidSearch naming the bad parameter."""
+def find_peers(
+    country: str,
+    goal: str = "",
+    themes=(),
+    limit: int = 10,
+    visibility: Visibility | None = None,
+) -> MatchResult:
+    """Validated entry point; raises InvalidSearch naming the bad parameter. `visibility`:
+    who may see the courses and fellowships offered, as a request knows it
+    (exchange.core.visibility.visibility_of); without it, the database is asked."""
     code = (country or "").strip().upper()
     if not code:
         raise InvalidSearch("country", "'country' is required (an ISO 3166 alpha-3 code).")
@@ -225,8 +235,10 @@ def find_peers(country: str, goal: str = "", themes=(), limit: int = 10) -> Matc
         peers,
         understood_as=areas,
         notice=results.notice,
-        courses=tuple(courses_on(named_themes)),
+        courses=tuple(courses_on(named_themes, visibility)),
         fellowships=tuple(
-            open_fellowships_hosted_by([peer.country.iso3 for peer in peers], named_themes)
+            open_fellowships_hosted_by(
+                [peer.country.iso3 for peer in peers], named_themes, visibility=visibility
+            )
         ),
     )

@@ -86,7 +86,7 @@ def serve(request, path: str):
         route = _localized_route(request, frame, path, language)
         if route is not None:
             request._wagtail_route_for_request = route
-    if route is not None and not frame.may_restrict(page := route[0]):
+    if route is not None and not frame.visibility.may_restrict(page := route[0]):
         # Wagtail's check_view_restrictions hook asks the page for its restrictions, in two
         # queries that would find none: none is on the page or above it.
         page.get_view_restrictions = PageViewRestriction.objects.none

@@ -14,7 +14,7 @@ from casestudies.models.commitments import ASSESSED
 from casestudies.models.pages import as_cards
 from exchange.core.page_cache import content_cached
 from exchange.core.reference_names import theme_name
-from exchange.core.visibility import live_public
+from exchange.core.visibility import live_public, visibility_of
 from search import peer_menus
 
 
@@ -70,7 +70,9 @@ class HomePage(Page):
         """The case studies editors chose, in their order, else the `newest` (ids)."""
         # The chosen pages' ids, read from the stream without loading the pages twice.
         ids = [item["value"] for item in self.featured.raw_data if item["value"]] or newest
-        pages = as_cards(live_public(CaseStudyPage.objects).filter(pk__in=ids))
+        pages = as_cards(
+            live_public(CaseStudyPage.objects, visibility_of(request)).filter(pk__in=ids)
+        )
         by_id = {page.pk: page for page in pages}
         featured = [by_id[pk] for pk in ids if pk in by_id]
         if featured:

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 
 from django.http import Http404
 from django.http.request import split_domain_port
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Page, Site
 
 from exchange.core.languages import unprefixed
 from exchange.core.page_cache import content_cached
+from exchange.core.visibility import Visibility
 from exchange.models import SiteSettings
 
 # Paths whose answers draw no public page: the API, files and documents, and the admin (its
@@ -28,24 +29,10 @@ SKIPPED_PREFIXES = ("/admin/", "/api/", "/documents/", "/static/", "/media/")
 # is saved): the site's root page, a child of Wagtail's root node as exchange.page_tree
 # creates it, and its sections.
 FRAME_DEPTH = 3
-
-
-def restricted_paths() -> frozenset[str]:
-    """Paths of the pages whose view restrictions cover them and every page below: the
-    restricted pages and the aliases of one (Page.get_view_restrictions checks an alias's
-    source instead of the alias). One query when nothing is restricted, three otherwise."""
-    restricted = set(PageViewRestriction.objects.values_list("page_id", flat=True))
-    if not restricted:
-        return frozenset()
-    sources = dict(Page.objects.filter(alias_of__isnull=False).values_list("pk", "alias_of_id"))
-
-    def source(pk: int) -> int:
-        while pk in sources:
-            pk = sources[pk]
-        return pk
-
-    covered = restricted | {alias for alias in sources if source(alias) in restricted}
-    return frozenset(Page.objects.filter(pk__in=covered).values_list("path", flat=True))
+# In the frame's cache key: a release that changes SiteFrame's fields raises it, so that its
+# processes never unpickle a frame of the old shape (which the old release's processes
+# may still be storing while the new one starts).
+FRAME_SHAPE = 2
 
 
 @dataclass(frozen=True)
@@ -57,7 +44,8 @@ class SiteFrame:
     # children would lie deeper than FRAME_DEPTH).
     root: Page | None
     sections: dict[str, Page]
-    restricted_paths: frozenset[str]
+    # Who may see which pages (exchange.core.visibility): view restrictions, default locale.
+    visibility: Visibility
     site_root_paths: list
     settings: SiteSettings
 
@@ -72,7 +60,7 @@ class SiteFrame:
             site=site,
             root=root,
             sections=sections,
-            restricted_paths=restricted_paths(),
+            visibility=Visibility.build(),
             site_root_paths=Site.get_site_root_paths(),
             settings=SiteSettings.load(),
         )
@@ -83,7 +71,7 @@ class SiteFrame:
         host and port), from the shared content cache."""
         # get_host(): only a host ALLOWED_HOSTS admits names an entry.
         host = split_domain_port(request.get_host())[0]
-        name = f"site-frame:{host}:{request.get_port()}"
+        name = f"site-frame:{FRAME_SHAPE}:{host}:{request.get_port()}"
         return content_cached({name: lambda: cls.build(request)})[name]
 
     def attach(self, request) -> None:
@@ -92,13 +80,6 @@ class SiteFrame:
         request._wagtail_site = self.site
         request._wagtail_cached_site_root_paths = self.site_root_paths
         setattr(request, SiteSettings.get_cache_attr_name(), self.settings)
-
-    def may_restrict(self, page: Page) -> bool:
-        """Whether a view restriction applies to `page`: one on it or on an ancestor."""
-        return any(
-            page.path[:end] in self.restricted_paths
-            for end in range(page.steplen, len(page.path) + 1, page.steplen)
-        )
 
     def route(self, request, components: list[str]):
         """Wagtail's routing from the site's root page, its first step (a section, found

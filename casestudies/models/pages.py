@@ -39,6 +39,10 @@ CARD_FIELDS = (
     "status",
     "summary",
     "is_sample",
+    # Whether a visitor may see the card (exchange.core.visibility.Visibility.shows).
+    "live",
+    "locale",
+    "path",
 )
 
 
@@ -81,8 +85,8 @@ class CaseStudyIndexPage(ListingPage):
                 return case_study.route(request, [])
         return super().route(request, path_components)
 
-    def listing_queryset(self, now):
-        return as_cards(live_public(CaseStudyPage.objects.child_of(self))).order_by(
+    def listing_queryset(self, now, visibility=None):
+        return as_cards(live_public(CaseStudyPage.objects.child_of(self), visibility)).order_by(
             "-period_start", "title"
         )
 

@@ -141,10 +141,10 @@ class FellowshipIndexPage(ListingPage):
     class Meta:
         verbose_name = "fellowship index"
 
-    def listing_queryset(self, now):
+    def listing_queryset(self, now, visibility=None):
         """Live fellowships in listing order, with what the cards show fetched up front."""
         return (
-            live_public(FellowshipPage.objects.child_of(self))
+            live_public(FellowshipPage.objects.child_of(self), visibility)
             .select_related("host_country")
             .prefetch_related("themes")
             .in_listing_order(now)

@@ -71,9 +71,9 @@ class CourseIndexPage(ListingPage):
                 return page.route(request, [])
         return super().route(request, path_components)
 
-    def listing_queryset(self, now):
+    def listing_queryset(self, now, visibility=None):
         return (
-            live_public(CoursePage.objects.child_of(self))
+            live_public(CoursePage.objects.child_of(self), visibility)
             .prefetch_related("themes")
             .annotate(
                 completed_count=Count(

@@ -35,6 +35,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from exchange.core.page_cache import content_cached
+from exchange.core.visibility import Visibility, visibility_of
 from exchange.core.widgets import QuickSelect
 
 
@@ -112,8 +113,9 @@ class ListingPage(Page):
     class Meta:
         abstract = True
 
-    def listing_queryset(self, now):
-        """What the listing shows before any filter, in its order."""
+    def listing_queryset(self, now, visibility: Visibility | None = None):
+        """What the listing shows before any filter, in its order: live public pages
+        (`live_public(pages, visibility)`), as of `now`."""
         raise NotImplementedError
 
     def get_filterset_class(self) -> type[ListingFilterSet]:
@@ -127,7 +129,7 @@ class ListingPage(Page):
         context.update(
             listing_context(
                 request,
-                self.listing_queryset(now),
+                self.listing_queryset(now, visibility_of(request)),
                 self.get_filterset_class(),
                 self.page_size,
                 items_name=self.items_name,

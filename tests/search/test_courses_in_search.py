@@ -1,6 +1,7 @@
 """Courses are searchable and offered as next steps with peer results."""
 
 import pytest
+from wagtail.models import PageViewRestriction
 
 from casestudies.models import Theme
 from learning.factories import build_course
@@ -68,3 +69,13 @@ def test_peers_page_links_to_courses_on_the_reform(beneficial_ownership_course, 
 
     assert "Learn how: courses on this reform" in response.content.decode()
     assert beneficial_ownership_course.url in response.content.decode()
+
+
+def test_a_course_made_private_is_no_longer_offered_with_peers(beneficial_ownership_course, client):
+    query = {"country": "ZMB", "q": "beneficial ownership"}
+    assert beneficial_ownership_course.url in client.get("/peers/", query).content.decode()
+
+    PageViewRestriction.objects.create(page=beneficial_ownership_course, restriction_type="login")
+
+    assert beneficial_ownership_course.url not in client.get("/peers/", query).content.decode()
+    assert client.get("/api/v1/match/", query).json()["courses"] == []
