@@ -150,6 +150,7 @@ def measure_pages(
     pages_db: Path | None,
     seconds: float,
     connections: int,
+    rounds: int,
     say: Callable[[str], None],
 ) -> dict:
     database = pages_db or workdir / "pages.sqlite3"
@@ -158,7 +159,7 @@ def measure_pages(
     counts = prepare_site(env, migrated=pages_db is not None)
     say(
         f"Pages: {len(counts)} pages, uncached and cached, and the bare view, "
-        f"{seconds:g} s each; gunicorn with 2 workers per server…"
+        f"{seconds:g} s each, {rounds} round(s); gunicorn with 2 workers per server…"
     )
     base = Path(settings.BASE_DIR)
     with ExitStack() as servers:
@@ -185,23 +186,30 @@ def measure_pages(
             return result
 
         # The reference is measured again just before each page, so that a change in the
-        # machine's other load during the run moves both sides of each ratio alike.
-        rows, references = [], []
+        # machine's other load during the run moves both sides of each ratio alike; and
+        # every page `rounds` times, the pages in turn, so that a burst of other load
+        # touches one round of several pages rather than all rounds of one.
+        runs: dict[str, list[dict]] = {label: [] for label in counts}
+        references = []
+        for _ in range(rounds):
+            for label, info in counts.items():
+                reference = run(bare, "/", min(seconds, REFERENCE_SECONDS))
+                references.append(reference)
+                measured = {
+                    "reference_requests_per_second": reference["requests_per_second"],
+                    "uncached": run(uncached, info["url"], seconds),
+                    # A page the page cache never keeps is served uncached to every visitor.
+                    "cached": run(cached, info["url"], seconds) if info["cacheable"] else None,
+                }
+                for kind in ("uncached", "cached"):
+                    rate = reference["requests_per_second"]
+                    if measured[kind] is not None:
+                        ratio = measured[kind]["requests_per_second"] / rate if rate else 0.0
+                        measured[kind]["ratio"] = ratio
+                runs[label].append(measured)
+        rows = []
         for label, info in counts.items():
-            reference = run(bare, "/", min(seconds, REFERENCE_SECONDS))
-            references.append(reference)
-            row = {
-                "page": label,
-                **info,
-                "reference_requests_per_second": reference["requests_per_second"],
-                "uncached": run(uncached, info["url"], seconds),
-                # A page the page cache never keeps is served uncached to every visitor.
-                "cached": run(cached, info["url"], seconds) if info["cacheable"] else None,
-            }
-            for kind in ("uncached", "cached"):
-                rate = reference["requests_per_second"]
-                if row[kind] is not None:
-                    row[kind]["ratio"] = row[kind]["requests_per_second"] / rate if rate else 0.0
+            row = {"page": label, **info, **median_run(runs[label])}
             row["meets"] = verdicts(row)
             rows.append(row)
         memory = {server.name: server.workers_peak_mb() for server in (cached, uncached, bare)}
@@ -211,6 +219,7 @@ def measure_pages(
         "settings": "exchange.settings.production",
         "workers": 2,
         "seconds": seconds,
+        "rounds": rounds,
         "connections": connections,
         "reference": {
             "requests_per_second": rates[len(rates) // 2] if rates else 0.0,
@@ -221,6 +230,24 @@ def measure_pages(
         "workers_peak_mb": memory,
         "servers_alive": alive,
     }
+
+
+def median_run(measured: list[dict]) -> dict:
+    """One page's figures from its rounds: each kind (uncached, cached) as its round of median
+    ratio (the lower middle one for an even number), with every round's ratio beside it, and
+    that round's reference rate."""
+    chosen = {}
+    for kind in ("uncached", "cached"):
+        done = [one for one in measured if one[kind] is not None]
+        if not done:
+            chosen[kind] = None
+            continue
+        ordered = sorted(done, key=lambda one: one[kind]["ratio"])
+        middle = ordered[(len(ordered) - 1) // 2]
+        chosen[kind] = {**middle[kind], "ratios": [one[kind]["ratio"] for one in done]}
+        if kind == "uncached":
+            chosen["reference_requests_per_second"] = middle["reference_requests_per_second"]
+    return chosen
 
 
 def verdicts(row: dict) -> dict:

@@ -99,6 +99,7 @@ def _pages(figures: dict, write: Callable[[str], None]) -> None:
     write(
         f"Pages: {figures['settings']}, gunicorn with {figures['workers']} sync workers per "
         f"server, throw-away copy of the demo site; {figures['seconds']:g} s per run, "
+        f"{figures.get('rounds', 1)} round(s) of every page, "
         f"{figures['connections']} connections from this machine"
     )
     rates = [run["requests_per_second"] for run in runs] or [0.0]
@@ -109,7 +110,10 @@ def _pages(figures: dict, write: Callable[[str], None]) -> None:
         f"CPU ms per request); the load client used "
         f"{max((run['client_cpu'] for run in runs), default=0):.2f} CPU at most"
     )
-    write("each page's ratio is to the reference measured just before it")
+    write(
+        "each page's ratio is to the reference measured just before it; with several rounds, "
+        "the round of median ratio is shown (every round's uncached ratio below the table)"
+    )
     write(
         f"targets: uncached ≥ {pages.UNCACHED_TARGET:.1%} of the bare view (twice bakerydemo's "
         f"{pages.BAKERYDEMO_RATIO:.1%}); cached ≥ {pages.CACHED_TARGET:.0%} (issue 11, used "
@@ -153,6 +157,13 @@ def _pages(figures: dict, write: Callable[[str], None]) -> None:
         if problems:
             write(f"  ! {row['url']}: {'; '.join(problems)}")
     rows = figures["rows"]
+    spread = [
+        f"{row['page']} {' '.join(f'{ratio:.1%}' for ratio in row['uncached']['ratios'])}"
+        for row in rows
+        if len(row["uncached"].get("ratios", ())) > 1
+    ]
+    if spread:
+        write("uncached, each round: " + "; ".join(spread))
     cacheable = [row for row in rows if row["meets"]["cached"] is not None]
     met = {
         key: sum(bool(row["meets"][key]) for row in rows)

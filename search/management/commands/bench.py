@@ -49,6 +49,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--page-seconds", type=float, default=4, help="length of each page load test"
         )
+        parser.add_argument(
+            "--page-rounds",
+            type=int,
+            default=3,
+            help="times each page is measured, the pages in turn; the median ratio counts",
+        )
         parser.add_argument("--connections", type=int, default=8, help="concurrent requests")
         parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
         # Internal: run by the benchmark itself in the pages database.
@@ -135,6 +141,7 @@ class Command(BaseCommand):
                 pages_db=pages_db,
                 seconds=self.options["page_seconds"],
                 connections=self.options["connections"],
+                rounds=max(1, self.options["page_rounds"]),
                 say=self.say,
             )
         except Exception as error:  # a failing step must not lose the figures so far
