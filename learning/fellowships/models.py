@@ -30,6 +30,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from exchange.core.listing import ListingPage
+from exchange.core.reference_names import zone_city
 from exchange.core.visibility import live_public
 from learning.fellowships.choices import ApplicationStatus, FellowshipStatus
 
@@ -64,8 +65,9 @@ def utc_offset_label(offset: timedelta) -> str:
 
 def deadline_label(deadline, time_zone: str = "") -> str:
     """A deadline in the host's time zone, named, in the reader's language: "28 February
-    2027, 23:59 Bratislava time (UTC+1)", or "31 January 2027, 23:59 UTC" for fellowships
-    kept in UTC. Pages and search hits (which carry the deadline and its zone) both say it."""
+    2027, 23:59 Bratislava time (UTC+1)" ("…, heure locale (Londres, UTC+0)": the city as
+    CLDR names it in the language), or "31 January 2027, 23:59 UTC" for fellowships kept in
+    UTC. Pages and search hits (which carry the deadline and its zone) both say it."""
     if deadline is None:
         return ""
     name = time_zone or "UTC"
@@ -73,10 +75,9 @@ def deadline_label(deadline, time_zone: str = "") -> str:
     moment = dateformat.format(local, "j F Y, H:i")
     if name == "UTC":
         return f"{moment} UTC"
-    city = name.rsplit("/", 1)[-1].replace("_", " ")
     return gettext("%(moment)s %(city)s time (%(offset)s)") % {
         "moment": moment,
-        "city": city,
+        "city": zone_city(name),
         "offset": utc_offset_label(local.utcoffset()),
     }
 

@@ -7,6 +7,10 @@ name (the World Bank's). English always keeps our name, so nothing changes for E
 
 Policy areas: the team's own French and Spanish names (casestudies/data/theme_translations.yaml),
 by slug; a theme added later keeps its English name until it is translated there.
+
+Time zones: the city that names an IANA zone, as the Unicode CLDR's exemplar cities give it in
+the language (through Babel): "Londres" for Europe/London in French and Spanish, "Asunción"
+for America/Asuncion in English too; a zone CLDR does not know keeps the city of its name.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from pathlib import Path
 
 import pycountry
 import yaml
+from babel import UnknownLocaleError
+from babel.dates import get_timezone_location
 from django.conf import settings
 from django.utils import translation
 
@@ -252,3 +258,17 @@ def _theme_descriptions() -> dict[str, dict[str, str]]:
     if not THEME_DESCRIPTIONS.exists():
         return {}
     return yaml.safe_load(THEME_DESCRIPTIONS.read_text(encoding="utf-8")) or {}
+
+
+def zone_city(zone: str, language: str | None = None) -> str:
+    """The city that names time zone `zone` ("Europe/London"), in `language` (by default
+    the active one)."""
+    return _zone_city(zone, _language(language))
+
+
+@cache
+def _zone_city(zone: str, language: str) -> str:
+    try:
+        return get_timezone_location(zone, locale=language, return_city=True)
+    except (LookupError, UnknownLocaleError, ValueError):
+        return zone.rsplit("/", 1)[-1].replace("_", " ")

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from casestudies.models import Country, Theme
 from learning.factories import FellowshipPageFactory
+from learning.fellowships.models import deadline_label
 from learning.models import FellowshipApplication, FellowshipIndexPage, FellowshipPage
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +86,7 @@ def test_a_deadline_in_the_hosts_time_zone_closes_at_that_moment_everywhere(make
     assert page.deadline_display == "28 February 2027, 23:59 Bratislava time (UTC+1)"
     # In the reader's language, month and words alike.
     with translation.override("fr"):
-        assert page.deadline_display == "28 février 2027, 23:59, heure de Bratislava (UTC+1)"
+        assert page.deadline_display == "28 février 2027, 23:59, heure locale (Bratislava, UTC+1)"
     with translation.override("es"):
         assert page.deadline_display == "28 febrero 2027, 23:59, hora de Bratislava (UTC+1)"
 
@@ -150,3 +151,21 @@ def test_a_second_before_the_deadline_the_page_still_offers_the_form(client, mak
     page = make("Closes now", NOW)
     at(NOW - dt.timedelta(seconds=1))
     assert "Send my application" in client.get(page.url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "london", "mexico", "asuncion"),
+    [
+        ("en", "London time", "Mexico City time", "Asunción time"),
+        ("fr", "heure locale (Londres,", "heure locale (Mexico,", "heure locale (Asunción,"),
+        ("es", "hora de Londres", "hora de Ciudad de México", "hora de Asunción"),
+    ],
+)
+def test_a_deadline_names_its_city_as_the_reader_calls_it(language, london, mexico, asuncion):
+    # The IANA names (Europe/London, America/Mexico_City, America/Asuncion) are English,
+    # without accents: the city is named as CLDR names it in the reader's language.
+    moment = dt.datetime(2027, 2, 28, 12, tzinfo=dt.UTC)
+    with translation.override(language):
+        assert london in deadline_label(moment, "Europe/London")
+        assert mexico in deadline_label(moment, "America/Mexico_City")
+        assert asuncion in deadline_label(moment, "America/Asuncion")

@@ -169,7 +169,7 @@ def test_fellowship_is_found_by_what_the_fellow_will_do_and_the_host_institution
     "prefix, said",
     [
         ("", "Bratislava time (UTC+1)"),
-        ("/fr", "heure de Bratislava (UTC+1)"),
+        ("/fr", "heure locale (Bratislava, UTC+1)"),
         ("/es", "hora de Bratislava (UTC+1)"),
     ],
 )
