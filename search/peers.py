@@ -6,6 +6,7 @@ all three give the same ranking.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -14,6 +15,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from casestudies.models import WGI_DIMENSIONS, Country, Theme
+from exchange.core.page_cache import content_cached
 from exchange.core.visibility import Visibility, live_public
 from learning.models import CoursePage, FellowshipPage
 from search.backends.base import MAX_PAGE_SIZE, MAX_QUERY_LENGTH, SearchQuery, SearchResults
@@ -52,12 +54,21 @@ MAX_FELLOWSHIPS = 5
 
 
 def courses_on(theme_slugs, visibility: Visibility | None = None) -> list:
-    """Live courses on any of these themes, most specific first (fewest themes)."""
+    """Live courses on any of these themes, most specific first (fewest themes).
+
+    Kept with the content (`content_cached`, per set of themes): a publish, an unpublish
+    or a view restriction, which change what may be offered, retire it.
+    """
     if not theme_slugs:
         return []
+    key = _themes_key("peer-courses", theme_slugs)
+    return content_cached({key: lambda: _courses_on(theme_slugs, visibility)})[key]
+
+
+def _courses_on(theme_slugs, visibility: Visibility | None) -> list:
     return list(
         live_public(CoursePage.objects, visibility)
-        .filter(themes__slug__in=theme_slugs)
+        .filter(themes__slug__in=list(theme_slugs))
         .annotate(theme_count=Count("themes", distinct=True))
         .order_by("theme_count", "title")
         .distinct()[:MAX_COURSES]
@@ -69,20 +80,37 @@ def open_fellowships_hosted_by(
 ) -> list:
     """Open fellowships hosted in any of `countries` (ISO3) on any of these themes.
 
-    Nearest deadline first, at most MAX_FELLOWSHIPS in all, in one query (plus one
-    for their themes) however many countries are asked about. No theme, no
-    fellowship: a placement is only worth offering when it is on the reform asked about.
+    Nearest deadline first, at most MAX_FELLOWSHIPS in all. No theme, no fellowship: a
+    placement is only worth offering when it is on the reform asked about. The fellowships
+    on these themes open when they were read are kept with the content (as `courses_on`);
+    which of them are still open at `now` (not before the present) is decided here.
     """
     if not countries or not theme_slugs:
         return []
+    now = now or timezone.now()
+    key = _themes_key("peer-fellowships", theme_slugs)
+    on_themes = content_cached({key: lambda: _open_fellowships_on(theme_slugs, visibility)})[key]
+    hosts = set(countries)
+    hosted = [f for f in on_themes if f.host_country.iso3 in hosts and f.is_open_at(now)]
+    return hosted[:MAX_FELLOWSHIPS]
+
+
+def _open_fellowships_on(theme_slugs, visibility: Visibility | None) -> list:
+    """Every open fellowship on any of these themes, nearest deadline first, with its host
+    and themes (the peers page shows them)."""
     return list(
-        live_public(FellowshipPage.objects.open(now or timezone.now()), visibility)
-        .filter(host_country__iso3__in=list(countries), themes__slug__in=list(theme_slugs))
+        live_public(FellowshipPage.objects.open(timezone.now()), visibility)
+        .filter(themes__slug__in=list(theme_slugs))
         .select_related("host_country")
         .prefetch_related("themes")
         .distinct()
-        .order_by("application_deadline", "title")[:MAX_FELLOWSHIPS]
+        .order_by("application_deadline", "title")
     )
+
+
+def _themes_key(name: str, theme_slugs) -> str:
+    slugs = ",".join(sorted(set(theme_slugs)))
+    return f"{name}:{hashlib.sha256(slugs.encode()).hexdigest()[:32]}"
 
 
 def forget_country_profiles(**kwargs) -> None:

@@ -26,7 +26,7 @@ from learning.models import FellowshipIndexPage, FellowshipPage
 from search import documents
 from search.backends import get_search_backend, reset_backends
 from search.backends.base import SearchQuery
-from search.peers import MAX_FELLOWSHIPS, find_peers
+from search.peers import MAX_FELLOWSHIPS, find_peers, open_fellowships_hosted_by
 from search.presenters import fellowship_hit_status
 from search.service import search
 from tests.search.conftest import PLAIN_JSON_NODE
@@ -374,8 +374,19 @@ def test_drafts_and_fellowships_in_a_private_section_are_not_offered(placements)
     assert find_peers(REFORMER, GOAL).fellowships == ()
 
     PageViewRestriction.objects.all().delete()
-    FellowshipPage.objects.filter(pk=offered.pk).update(live=False)
+    assert find_peers(REFORMER, GOAL).fellowships == (offered,)
+    offered.unpublish()
     assert find_peers(REFORMER, GOAL).fellowships == ()
+
+
+def test_a_fellowship_offered_with_peers_is_withdrawn_when_its_deadline_passes(placements):
+    offered = placements["offered"]
+    hosts, themes = ["GBR"], ["beneficial-ownership"]
+    assert open_fellowships_hosted_by(hosts, themes) == [offered]  # now kept with the content
+
+    deadline = FellowshipPage.objects.get(pk=offered.pk).application_deadline
+    assert open_fellowships_hosted_by(hosts, themes, now=deadline - dt.timedelta(seconds=1))
+    assert open_fellowships_hosted_by(hosts, themes, now=deadline) == []
 
 
 def test_fellowships_come_nearest_deadline_first_and_at_most_five(publish_fellowship):
