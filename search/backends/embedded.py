@@ -33,6 +33,7 @@ from search.backends.base import (
     exact_words,
     is_abbreviation,
 )
+from search.backends.fragments import best_fragment
 from search.models import SearchDocument, SearchDocumentTheme
 
 DOCS = SearchDocument._meta.db_table
@@ -219,7 +220,9 @@ class _SqliteText:
                 )
 
     def snippets(self, query, ids):
-        """(id, summary snippet, body snippet): the title is shown beside it anyway.
+        """(id, summary snippet, body with its matches marked): the title is shown beside
+        it anyway. The body's fragment is chosen by `body_fragment` (search.backends.fragments:
+        FTS5's snippet() costs a long text's matches squared).
 
         `+rowid`: not a constraint FTS5 sees. Given `rowid IN (...)`, FTS5 evaluates the
         whole expression again for each id, and a thesaurus group in three languages is
@@ -231,10 +234,14 @@ class _SqliteText:
         sql = (
             "SELECT rowid, "
             f"snippet(search_fts, 1, char(2), char(3), '…', {SNIPPET_TOKENS}), "
-            f"snippet(search_fts, 2, char(2), char(3), '…', {SNIPPET_TOKENS}) "
+            "highlight(search_fts, 2, char(2), char(3)) "
             f"FROM search_fts WHERE search_fts MATCH %s AND +rowid IN ({placeholders})"
         )
         return sql, [any_parts, *ids]
+
+    @staticmethod
+    def body_fragment(body: str | None) -> str:
+        return best_fragment(body, SNIPPET_TOKENS, MARK_START, MARK_END) if body else ""
 
     def update_vectors(self, cursor, ids):
         """Triggers keep FTS5 in step; nothing to do."""
@@ -302,6 +309,11 @@ class _PostgresText:
             f"FROM {DOCS} WHERE id IN ({placeholders})"
         )
         return sql, [any_parts, any_parts, *ids]
+
+    @staticmethod
+    def body_fragment(body: str | None) -> str:
+        """ts_headline has cut it already; "" when it marks nothing."""
+        return body if body and MARK_START in body else ""
 
     def update_vectors(self, cursor, ids):
         if not ids:
@@ -603,11 +615,12 @@ class EmbeddedBackend(SearchBackend):
         sql, params = self.text.snippets(query, ids)
         cursor.execute(sql, params)
         snippets = {}
-        for pk, *candidates in cursor.fetchall():
+        for pk, summary, body in cursor.fetchall():
             # The summary's match if it has one, else the body's (as Elasticsearch picks).
-            marked = next((text for text in candidates if text and MARK_START in text), None)
-            if marked:
-                snippets[pk] = _mark(marked)
+            if summary and MARK_START in summary:
+                snippets[pk] = _mark(summary)
+            elif fragment := self.text.body_fragment(body):
+                snippets[pk] = _mark(fragment)
         return snippets
 
     def _facets(self, cursor, matches: _Matches) -> dict[str, list[FacetValue]]:
