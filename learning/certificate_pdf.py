@@ -17,7 +17,7 @@ from exchange.core.pdf import Document, pdf_response
 
 def _date(value) -> str:
     """As the page's `date` filter shows it: in the site's time zone, so both agree."""
-    return date_format(timezone.localtime(value), "j F Y")
+    return date_format(timezone.localtime(value), "DATE_FORMAT")
 
 
 def build_certificate(context: dict) -> Document:

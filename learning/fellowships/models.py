@@ -16,8 +16,9 @@ from django.db import models
 from django.db.models import Avg, Case, F, Q, Value, When
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from modelcluster.fields import ParentalManyToManyField
@@ -72,7 +73,7 @@ def deadline_label(deadline, time_zone: str = "") -> str:
         return ""
     name = time_zone or "UTC"
     local = timezone.localtime(deadline, zoneinfo.ZoneInfo(name))
-    moment = dateformat.format(local, "j F Y, H:i")
+    moment = date_format(local, "DATETIME_FORMAT")
     if name == "UTC":
         return f"{moment} UTC"
     return gettext("%(moment)s %(city)s time (%(offset)s)") % {

@@ -208,6 +208,8 @@ USE_TZ = True
 # Interface strings are in site/locale/ (`manage.py compilemessages` makes the .mo files).
 LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español")]
 LOCALE_PATHS = [PROJECT_DIR / "locale"]
+# "31 January 2027", "28 février 2027", "31 de enero de 2027": site/formats/.
+FORMAT_MODULE_PATH = ["exchange.formats"]
 
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"

@@ -2,7 +2,9 @@
 
 from django import template
 from django.conf import settings
-from django.utils import translation
+from django.utils import dateformat, translation
+from django.utils.formats import date_format
+from django.utils.timezone import template_localtime
 
 from exchange.core import reference_names
 from exchange.core.languages import localized_url, path_in_language, unprefixed
@@ -140,3 +142,13 @@ def in_reader_language(pages) -> list:
         for field, value in translated.get(keys.get(page.pk), {}).items():
             setattr(page, field, value)
     return pages
+
+
+@register.filter
+def datetime_with_zone(value) -> str:
+    """A moment as the site writes it in the reader's language, with its time zone:
+    "31 January 2027, 14:05 UTC", "31 de enero de 2027, 14:05 UTC" (site/formats/)."""
+    if not value:
+        return ""
+    local = template_localtime(value)
+    return f"{date_format(local, 'DATETIME_FORMAT')} {dateformat.format(local, 'T')}"

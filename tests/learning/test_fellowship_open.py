@@ -88,7 +88,7 @@ def test_a_deadline_in_the_hosts_time_zone_closes_at_that_moment_everywhere(make
     with translation.override("fr"):
         assert page.deadline_display == "28 février 2027, 23:59, heure locale (Bratislava, UTC+1)"
     with translation.override("es"):
-        assert page.deadline_display == "28 febrero 2027, 23:59, hora de Bratislava (UTC+1)"
+        assert page.deadline_display == "28 de febrero de 2027, 23:59, hora de Bratislava (UTC+1)"
 
 
 def listed(client, query=""):
@@ -169,3 +169,25 @@ def test_a_deadline_names_its_city_as_the_reader_calls_it(language, london, mexi
         assert london in deadline_label(moment, "Europe/London")
         assert mexico in deadline_label(moment, "America/Mexico_City")
         assert asuncion in deadline_label(moment, "America/Asuncion")
+
+
+@pytest.mark.parametrize(
+    ("prefix", "dates"),
+    [
+        ("", ["1 March 2030 to 29 March 2030", "31 January 2030, 23:59"]),
+        ("/fr", ["1 mars 2030 au 29 mars 2030", "31 janvier 2030, 23:59"]),
+        ("/es", ["1 de marzo de 2030 al 29 de marzo de 2030", "31 de enero de 2030, 23:59"]),
+    ],
+)
+def test_a_fellowships_dates_read_as_the_language_writes_them(client, make, prefix, dates):
+    page = make(
+        "Placement with dates",
+        dt.datetime(2030, 1, 31, 23, 59, tzinfo=dt.UTC),
+        start_date=dt.date(2030, 3, 1),
+        end_date=dt.date(2030, 3, 29),
+    )
+
+    html = " ".join(client.get(f"{prefix}{page.url}").content.decode().split())
+
+    for date in dates:
+        assert date in html
