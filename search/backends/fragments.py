@@ -17,12 +17,13 @@ fragment is then chosen here, from the marks alone, in one pass over them:
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 WORD = re.compile(r"\w+", re.UNICODE)
 CHARACTERS_PER_WORD = 7  # a word and the space after it, in English, French and Spanish
 LEAD_WORDS = 4  # context shown before the first match
-REACH = 400  # characters read around the chosen window to find its words
+# Matches read: a text can hold hundreds ("FOI" 194 times in one commitment); the densest
+# window among the first ones is as telling, and found in a fraction of the time.
+MAX_MARKS = 50
 
 
 def best_fragment(
@@ -34,10 +35,12 @@ def best_fragment(
     marks = _marks(text, start, end)
     if not marks:
         return ""
-    at = marks[_densest(marks, tokens * CHARACTERS_PER_WORD)][0]
-    # The words around the window, found in a stretch of the text, not the whole of it.
-    region_start = max(0, at - REACH)
-    region = text[region_start : at + tokens * CHARACTERS_PER_WORD + REACH]
+    span = tokens * CHARACTERS_PER_WORD
+    at = marks[_densest(marks, span)][0]
+    # The words around the window, found in a stretch of the text, not the whole of it:
+    # enough before it to fill the window where the text ends soon after.
+    region_start = max(0, at - span)
+    region = text[region_start : at + 2 * span]
     words = [match.span() for match in WORD.finditer(region)]
     if not words:
         return ""
@@ -63,16 +66,16 @@ def best_fragment(
     if opened >= 0 and text.find(end, opened) >= cut_start:
         cut_start = opened
     fragment = _balanced(text[cut_start:cut_end], start, end)
-    before = ellipsis if _has_words(text[:cut_start]) else ""
-    after = ellipsis if _has_words(text[cut_end:]) else ""
+    before = ellipsis if WORD.search(text, 0, cut_start) else ""
+    after = ellipsis if WORD.search(text, cut_end) else ""
     return f"{before}{fragment}{after}"
 
 
 def _marks(text: str, start: str, end: str) -> list[tuple[int, str]]:
-    """(position, lower-cased term) of each marked match, in order."""
+    """(position, lower-cased term) of the first MAX_MARKS marked matches, in order."""
     marks = []
     position = text.find(start)
-    while position >= 0:
+    while position >= 0 and len(marks) < MAX_MARKS:
         closing = text.find(end, position)
         if closing < 0:
             break
@@ -84,14 +87,18 @@ def _marks(text: str, start: str, end: str) -> list[tuple[int, str]]:
 def _densest(marks: list[tuple[int, str]], span: int) -> int:
     """The index of the mark that starts the window of `span` characters with the most
     distinct terms (the first of equals)."""
+    every_term = len({term for _, term in marks})
     best, best_score, ahead = 0, -1, 0
-    inside: Counter[str] = Counter()
+    inside: dict[str, int] = {}
     for index, (position, term) in enumerate(marks):
         while ahead < len(marks) and marks[ahead][0] < position + span:
-            inside[marks[ahead][1]] += 1
+            key = marks[ahead][1]
+            inside[key] = inside.get(key, 0) + 1
             ahead += 1
         if len(inside) > best_score:
             best, best_score = index, len(inside)
+            if best_score == every_term:  # no later window can hold more
+                break
         inside[term] -= 1
         if not inside[term]:
             del inside[term]
@@ -100,18 +107,8 @@ def _densest(marks: list[tuple[int, str]], span: int) -> int:
 
 def _balanced(fragment: str, start: str, end: str) -> str:
     """`fragment` with a mark it closes but does not open opened at its start, and one it
-    opens but does not close closed at its end."""
-    opened, unopened = False, False
-    for character in fragment:
-        if character == start:
-            opened = True
-        elif character == end:
-            if opened:
-                opened = False
-            else:
-                unopened = True
+    opens but does not close closed at its end (marks do not nest)."""
+    first_end, first_start = fragment.find(end), fragment.find(start)
+    unopened = first_end >= 0 and (first_start < 0 or first_end < first_start)
+    opened = fragment.rfind(start) > fragment.rfind(end)
     return (start if unopened else "") + fragment + (end if opened else "")
-
-
-def _has_words(text: str) -> bool:
-    return WORD.search(text) is not None
