@@ -7,7 +7,8 @@ a third of the search page's time ("access to information": 3.9 ms for 20 hits).
 fragment is then chosen here, from the marks alone, in one pass over them:
 
 - the window of about `tokens` words (reckoned in characters from the marks' positions)
-  holding the most distinct matched terms, the earliest of equals (FTS5 scores the same);
+  holding the most distinct matched terms, the earliest of equals (FTS5 scores the same),
+  among the first MAX_MARKS matches;
 - cut at word boundaries, a few words before the first match it holds (more where the text
   ends sooner), `tokens` words long;
 - with an ellipsis where the text goes on, and its marks balanced (a mark the cut opens or
