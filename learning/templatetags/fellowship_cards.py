@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
+from exchange.core.languages import localized_url
 from exchange.core.markup import blocktranslated, sample_note, tag, theme_tags
 from exchange.templatetags.languages import country_name
 
@@ -51,7 +52,7 @@ class _Cards:
         return format_html(
             CARD,
             closed="" if is_open else " fellowship-card--closed",
-            url=fellowship.get_url(request=self.request),
+            url=localized_url(fellowship.get_url(request=self.request)),
             title=fellowship.title,
             status=self.status(fellowship, is_open),
             institution=fellowship.host_institution,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 
 from casestudies.models import Country
 from exchange.core import reference_names
+from exchange.core.languages import localized_url
 from exchange.core.markup import blocktranslated, sample_note, tag, translated
 from exchange.templatetags.languages import country_name
 from search.reasons import say
@@ -125,7 +126,7 @@ class _PeerList:
         else:
             kind = self.commitment
         year = format_html(", {}", localize(hit.year)) if hit.year else ""
-        return format_html(EVIDENCE, hit.url, hit.title, kind, year)
+        return format_html(EVIDENCE, localized_url(hit.url), hit.title, kind, year)
 
     def fellowships(self, iso3: str) -> SafeString:
         hosted = [f for f in self.result.fellowships if f.host_country.iso3 == iso3]
@@ -134,7 +135,7 @@ class _PeerList:
                 FELLOWSHIP,
                 open=self.open_fellowship,
                 hosted=self.hosted_here,
-                url=fellowship.url,
+                url=localized_url(fellowship.url),
                 title=fellowship.title,
                 institution=fellowship.host_institution,
                 apply_by=self.apply_by,

@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from exchange.core import reference_names
+from exchange.core.languages import localized_url
 from exchange.core.markup import blocktranslated, sample_note, tag, translated
 from search.presenters import fellowship_hit_deadline, fellowship_hit_status
 
@@ -95,7 +96,8 @@ class _Hits:
                 ' · <span class="outcome">{}</span>',
                 ((self.outcomes.get(name, self.implemented),) for name in hit.outcomes),
             ),
-            url=hit.url,
+            # In the language being read: /fr/case-studies/… serves the page in French.
+            url=localized_url(hit.url),
             title=hit.title,
             # The backends give the snippet as HTML: escaped text, <mark> around matches.
             snippet=(
