@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from casestudies.models import WGI_DIMENSIONS, Country, Theme
 from exchange.core.page_cache import content_cached
-from exchange.core.visibility import Visibility, live_public
+from exchange.core.visibility import live_public
 from learning.models import CoursePage, FellowshipPage
 from search.backends.base import MAX_PAGE_SIZE, MAX_QUERY_LENGTH, SearchQuery, SearchResults
 from search.matching import CountryProfile, PeerMatch, match_peers, similarity
@@ -53,7 +53,7 @@ MAX_COURSES = 5
 MAX_FELLOWSHIPS = 5
 
 
-def courses_on(theme_slugs, visibility: Visibility | None = None) -> list:
+def courses_on(theme_slugs) -> list:
     """Live courses on any of these themes, most specific first (fewest themes).
 
     Kept with the content (`content_cached`, per set of themes): a publish, an unpublish
@@ -62,22 +62,20 @@ def courses_on(theme_slugs, visibility: Visibility | None = None) -> list:
     if not theme_slugs:
         return []
     key = _themes_key("peer-courses", theme_slugs)
-    return content_cached({key: lambda: _courses_on(theme_slugs, visibility)})[key]
+    return content_cached({key: lambda: _courses_on(theme_slugs)})[key]
 
 
-def _courses_on(theme_slugs, visibility: Visibility | None) -> list:
+def _courses_on(theme_slugs) -> list:
     return list(
-        live_public(CoursePage.objects, visibility)
-        .filter(themes__slug__in=list(theme_slugs))
+        live_public(CoursePage.objects)
+        .filter(themes__slug__in=theme_slugs)
         .annotate(theme_count=Count("themes", distinct=True))
         .order_by("theme_count", "title")
         .distinct()[:MAX_COURSES]
     )
 
 
-def open_fellowships_hosted_by(
-    countries, theme_slugs, now=None, visibility: Visibility | None = None
-) -> list:
+def open_fellowships_hosted_by(countries, theme_slugs, now=None) -> list:
     """Open fellowships hosted in any of `countries` (ISO3) on any of these themes.
 
     Nearest deadline first, at most MAX_FELLOWSHIPS in all. No theme, no fellowship: a
@@ -89,17 +87,17 @@ def open_fellowships_hosted_by(
         return []
     now = now or timezone.now()
     key = _themes_key("peer-fellowships", theme_slugs)
-    on_themes = content_cached({key: lambda: _open_fellowships_on(theme_slugs, visibility)})[key]
+    on_themes = content_cached({key: lambda: _open_fellowships_on(theme_slugs)})[key]
     hosts = set(countries)
     hosted = [f for f in on_themes if f.host_country.iso3 in hosts and f.is_open_at(now)]
     return hosted[:MAX_FELLOWSHIPS]
 
 
-def _open_fellowships_on(theme_slugs, visibility: Visibility | None) -> list:
+def _open_fellowships_on(theme_slugs) -> list:
     """Every open fellowship on any of these themes, nearest deadline first, with its host
     and themes (the peers page shows them)."""
     return list(
-        live_public(FellowshipPage.objects.open(timezone.now()), visibility)
+        live_public(FellowshipPage.objects.open(timezone.now()))
         .filter(themes__slug__in=list(theme_slugs))
         .select_related("host_country")
         .prefetch_related("themes")
@@ -211,16 +209,8 @@ def chosen_areas(slugs) -> tuple[UnderstoodArea, ...]:
     )
 
 
-def find_peers(
-    country: str,
-    goal: str = "",
-    themes=(),
-    limit: int = 10,
-    visibility: Visibility | None = None,
-) -> MatchResult:
-    """Validated entry point; raises InvalidSearch naming the bad parameter. `visibility`:
-    who may see the courses and fellowships offered, as a request knows it
-    (exchange.core.visibility.visibility_of); without it, the database is asked."""
+def find_peers(country: str, goal: str = "", themes=(), limit: int = 10) -> MatchResult:
+    """Validated entry point; raises InvalidSearch naming the bad parameter."""
     code = (country or "").strip().upper()
     if not code:
         raise InvalidSearch("country", "'country' is required (an ISO 3166 alpha-3 code).")
@@ -263,10 +253,8 @@ def find_peers(
         peers,
         understood_as=areas,
         notice=results.notice,
-        courses=tuple(courses_on(named_themes, visibility)),
+        courses=tuple(courses_on(named_themes)),
         fellowships=tuple(
-            open_fellowships_hosted_by(
-                [peer.country.iso3 for peer in peers], named_themes, visibility=visibility
-            )
+            open_fellowships_hosted_by([peer.country.iso3 for peer in peers], named_themes)
         ),
     )

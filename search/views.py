@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET
 
 from casestudies.models import Theme
 from exchange.core import reference_names
-from exchange.core.visibility import visibility_of
 from search import params, peer_menus
 from search.backends.base import OUTCOMES
 from search.brief import peer_brief_response
@@ -261,7 +260,6 @@ def find_peers_for(request):
         goal=params.text(request.GET),
         themes=params.themes(request.GET),
         limit=10,
-        visibility=visibility_of(request),
     )
 
 
