@@ -12,7 +12,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext
-from wagtail.models import Page
 
 from casestudies import insight_views
 from casestudies.filters import CountryFilter
@@ -59,8 +58,7 @@ def _shown_pages(request, *page_lists) -> tuple[list, ...]:
 
     The lists are kept with the content (content_cached), and so is what decides who may
     see a page (exchange.core.visibility.Visibility, in the site frame): both are retired
-    by the same changes, a view restriction added or lifted among them. Without the
-    frame (a request no middleware saw), the database is asked, in one query for all.
+    by the same changes, a view restriction added or lifted among them.
 
     The site roots are those the request carries (exchange.site_frame puts them there): a
     page's `.url` otherwise reads them from the shared cache on its own, a query per card
@@ -71,18 +69,10 @@ def _shown_pages(request, *page_lists) -> tuple[list, ...]:
     if not pages:
         return page_lists
     visibility = visibility_of(request)
-    if visibility is not None:
-        visible = {page.pk for page in pages if visibility.shows(page)}
-    else:
-        visible = set(
-            live_public(Page.objects)
-            .filter(pk__in=[page.pk for page in pages])
-            .values_list("pk", flat=True)
-        )
     root_paths = pages[0]._get_site_root_paths(request)
     for page in pages:
         page._wagtail_cached_site_root_paths = root_paths
-    return tuple([page for page in pages if page.pk in visible] for pages in page_lists)
+    return tuple([page for page in pages if visibility.shows(page)] for pages in page_lists)
 
 
 def _case_study_cards(case_studies):

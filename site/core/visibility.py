@@ -72,10 +72,11 @@ class Visibility:
         )
 
 
-def visibility_of(request) -> Visibility | None:
-    """The facts the site frame attached to `request` (exchange.site_frame), if it did."""
+def visibility_of(request) -> Visibility:
+    """The facts the site frame attached to `request` (exchange.site_frame); read afresh for
+    a request it did not see (an admin preview)."""
     frame = getattr(request, "site_frame", None)
-    return frame.visibility if frame is not None else None
+    return frame.visibility if frame is not None else Visibility.build()
 
 
 def live_public(pages, visibility: Visibility | None = None):
