@@ -101,3 +101,16 @@ def pytest_collection_modifyitems(config, items):
     would remove the session-wide real data that later tests rely on.
     """
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(autouse=True)
+def english_until_a_test_says_otherwise():
+    """Every test starts in the default language. A request under /fr/ or /es/ leaves its
+    language active in the thread (Django's LocaleMiddleware activates, never deactivates),
+    and code a test calls outside a request would then speak Spanish because of the test
+    that ran before it."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
