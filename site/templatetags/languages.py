@@ -1,4 +1,5 @@
-"""The language switcher, `hreflang` alternates and URLs in the reader's language."""
+"""The language switcher, `hreflang` alternates, and URLs, names and dates in the reader's
+language."""
 
 from django import template
 from django.conf import settings
