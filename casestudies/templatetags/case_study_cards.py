@@ -7,11 +7,10 @@ link), twelve cards cost about 3 ms of each uncached listing page. The markup is
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from casestudies.models import CaseStudyStatus
-from exchange.core.markup import sample_note, theme_tags
+from exchange.core.markup import format_markup, sample_note, theme_tags
 from exchange.templatetags.languages import country_name, localized_pageurl
 
 register = template.Library()
@@ -43,12 +42,12 @@ class _Cards:
 
     def card(self, case_study) -> SafeString:
         jurisdiction = case_study.jurisdiction
-        return format_html(
+        return format_markup(
             CARD,
             url=localized_pageurl(self.context, case_study),
             title=case_study.title,
             country=country_name(case_study.country),
-            jurisdiction=format_html(" ({})", jurisdiction) if jurisdiction else "",
+            jurisdiction=format_markup(" ({})", jurisdiction) if jurisdiction else "",
             period=case_study.period_label,
             status=case_study.status,
             status_label=self.statuses.get(case_study.status, case_study.status),
@@ -75,4 +74,4 @@ def case_study_card(context, case_study) -> SafeString:
 def case_study_cards(context, case_studies) -> SafeString:
     """A card for each of `case_studies`, as the include writes them one after another."""
     cards = _cards(context)
-    return mark_safe("".join(cards.card(case_study) for case_study in case_studies))
+    return SafeString("".join(cards.card(case_study) for case_study in case_studies))

@@ -6,7 +6,6 @@ country's, and as template includes (the article, then its ratings) each one cos
 """
 
 from django import template
-from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
@@ -17,7 +16,7 @@ from casestudies.models.commitments import (
     PotentialImpact,
     Specificity,
 )
-from exchange.core.markup import blocktranslated, translated
+from exchange.core.markup import blocktranslated, format_markup, join_markup, translated
 
 register = template.Library()
 
@@ -67,7 +66,7 @@ class _Wording:
             "opened_government_term": translated(gettext("Did it open government?")),
             "starred_term": translated(gettext("Starred")),
         }
-        self.star = format_html('<span class="star">★ {}</span>', self.terms["starred_term"])
+        self.star = format_markup('<span class="star">★ {}</span>', self.terms["starred_term"])
         self.action_plan = gettext("action plan %(plan)s")
         self.from_the_action_plan = translated(gettext("From the action plan:"))
         self.read_the_full_commitment = translated(
@@ -86,16 +85,14 @@ class _Wording:
         return self.no if commitment.is_assessed else self.not_assessed
 
     def plan(self, commitment) -> SafeString:
-        # As {% blocktranslate %} writes it: the translation as it is, the plan escaped.
-        label = conditional_escape(commitment.action_plan_label)
-        return blocktranslated(self.action_plan, plan=label)
+        return blocktranslated(self.action_plan, plan=commitment.action_plan_label)
 
     def excerpt(self, commitment) -> SafeString | str:
         excerpt = commitment.full_text_excerpt
         source = commitment.source_page_url if excerpt else ""
         if not source:
             return ""
-        return format_html(
+        return format_markup(
             EXCERPT,
             from_the_action_plan=self.from_the_action_plan,
             source=source,
@@ -108,20 +105,20 @@ class _Wording:
 def _article(commitment, level, show_country: bool, wording: _Wording) -> SafeString:
     title = commitment.title
     if commitment.source_url:
-        title = format_html('<a href="{}">{}</a>', commitment.source_url, title)
+        title = format_markup('<a href="{}">{}</a>', commitment.source_url, title)
     country = ""
     if show_country:
         url = wording.country_url(commitment.country.iso3)
-        country = format_html(' · <a href="{}">{}</a>', url, commitment.member_name)
+        country = format_markup(' · <a href="{}">{}</a>', url, commitment.member_name)
     lead = commitment.lead_institution
-    return format_html(
+    return format_markup(
         ARTICLE,
         identifier=commitment.identifier,
         level=level,
         title=title,
         country=country,
         plan=wording.plan(commitment),
-        lead=format_html(" · {}", lead) if lead and lead != "NA" else "",
+        lead=format_markup(" · {}", lead) if lead and lead != "NA" else "",
         excerpt=wording.excerpt(commitment),
         specificity=wording.rating(SPECIFICITY, commitment.specificity),
         potential_impact=wording.rating(POTENTIAL_IMPACT, commitment.potential_impact),
@@ -150,8 +147,7 @@ def commitment_article(context, commitment, level=4, show_country=False) -> Safe
 def commitment_articles(context, commitments, level=4, show_country=False) -> SafeString:
     """Each of `commitments`, a line apart, as `includes/commitment.html` writes one."""
     wording = _wording(context)
-    return format_html_join(
-        "",
+    return join_markup(
         "{}\n",
         ((_article(commitment, level, show_country, wording),) for commitment in commitments),
     )

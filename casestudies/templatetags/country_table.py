@@ -7,13 +7,12 @@ template's loop wrote.
 
 from django import template
 from django.utils.formats import localize
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from casestudies.models import Country
 from exchange.core import reference_names
-from exchange.core.markup import blocktranslated, translated
+from exchange.core.markup import blocktranslated, format_markup, translated
 from exchange.templatetags.languages import country_name
 
 register = template.Library()
@@ -48,11 +47,11 @@ class _Membership:
             said = blocktranslated(self.joined, year=localize(year)) if year else self.yes
             if status and status != "active":
                 label = reference_names.ogp_status_name(country.get_ogp_status_display())
-                said = format_html("{} ({})", said, label.lower())
+                said = format_markup("{} ({})", said, label.lower())
         else:
             said = "—"
         if status and country.ogp_source_url:
-            return format_html(
+            return format_markup(
                 '{} <a class="small" href="{}" rel="external">{}</a>',
                 said,
                 country.ogp_source_url,
@@ -72,7 +71,7 @@ def country_rows(countries) -> SafeString:
     for country in countries:
         income_group = country.income_group
         rows.append(
-            format_html(
+            format_markup(
                 ROW,
                 url=country_url(country.iso3),
                 name=country_name(country),
@@ -87,4 +86,4 @@ def country_rows(countries) -> SafeString:
                 case_studies=localize(country.case_study_count),
             )
         )
-    return mark_safe("".join(rows))
+    return SafeString("".join(rows))

@@ -10,12 +10,11 @@ from urllib.parse import quote
 from django import template
 from django.utils import timezone
 from django.utils.formats import localize
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
 from exchange.core.languages import localized_url
-from exchange.core.markup import blocktranslated, sample_note, tag, theme_tags
+from exchange.core.markup import blocktranslated, format_markup, sample_note, tag, theme_tags
 from exchange.templatetags.languages import country_name
 
 register = template.Library()
@@ -42,14 +41,14 @@ class _Cards:
         deadline = fellowship.deadline_display
         if is_open:
             said = blocktranslated(gettext("apply by %(deadline)s"), deadline=deadline)
-            return format_html("{} · {}", self.open, said)
+            return format_markup("{} · {}", self.open, said)
         said = blocktranslated(gettext("closed %(deadline)s"), deadline=deadline)
-        return format_html("{} · {}", self.closed, said)
+        return format_markup("{} · {}", self.closed, said)
 
     def card(self, fellowship) -> SafeString:
         is_open = fellowship.is_open_at(self.now)
         weeks = fellowship.duration_weeks
-        return format_html(
+        return format_markup(
             CARD,
             closed="" if is_open else " fellowship-card--closed",
             url=localized_url(fellowship.get_url(request=self.request)),
@@ -73,4 +72,4 @@ class _Cards:
 def fellowship_cards(context, fellowships) -> SafeString:
     """A card for each of `fellowships`, open or closed as of now."""
     cards = _Cards(context.get("request"))
-    return mark_safe("".join(cards.card(fellowship) for fellowship in fellowships))
+    return SafeString("".join(cards.card(fellowship) for fellowship in fellowships))

@@ -3,7 +3,8 @@
 from urllib.parse import quote_plus
 
 from django import template
-from django.utils.html import format_html, format_html_join
+
+from exchange.core.markup import format_markup, join_markup
 
 register = template.Library()
 
@@ -47,11 +48,11 @@ def facet_links(context, group) -> str:
         value = facet["value"]
         if facet["selected"]:
             href = query.replacing(name, [v for v in chosen if v != value])
-            link = format_html(
+            link = format_markup(
                 '<a href="{}" aria-current="true" class="facet--on">✓ {}</a>', href, facet["label"]
             )
         else:
             href = query.replacing(name, chosen if value in chosen else [*chosen, value])
-            link = format_html('<a href="{}">{}</a>', href, facet["label"])
+            link = format_markup('<a href="{}">{}</a>', href, facet["label"])
         items.append((link, facet["count"]))
-    return format_html_join("", '\n          <li>{} <span class="count">{}</span></li>', items)
+    return join_markup('\n          <li>{} <span class="count">{}</span></li>', items)

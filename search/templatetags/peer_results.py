@@ -14,15 +14,21 @@ from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.formats import localize
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
 from casestudies.models import Country
 from exchange.core import reference_names
 from exchange.core.languages import localized_url
-from exchange.core.markup import blocktranslated, sample_note, tag, translated
+from exchange.core.markup import (
+    blocktranslated,
+    format_markup,
+    join_markup,
+    sample_note,
+    tag,
+    translated,
+)
 from exchange.templatetags.languages import country_name
 from search.reasons import say
 
@@ -68,7 +74,7 @@ class _PeerList:
         self.result = result
         self.sample = sample_note()
         self.case_study = translated(gettext("case study"))
-        self.case_study_sample = format_html(
+        self.case_study_sample = format_markup(
             "{} {}", self.case_study, translated(gettext("(sample)"))
         )
         self.commitment = translated(gettext("IRM-rated commitment"))
@@ -91,7 +97,7 @@ class _PeerList:
         country = peer.country
         name = country_name(country)
         score = floatformat(peer.score, 0)
-        return format_html(
+        return format_markup(
             PEER,
             country_url=self.country_url(country.iso3),
             country=name,
@@ -104,11 +110,11 @@ class _PeerList:
                 else self.not_classified
             ),
             why=self.why,
-            reasons=format_html_join("", "<li>{}</li>", ((say(r),) for r in peer.reasons)),
+            reasons=join_markup("<li>{}</li>", ((say(r),) for r in peer.reasons)),
             evidence_label=blocktranslated(
                 gettext("Evidence (%(count)s)"), count=localize(len(peer.evidence))
             ),
-            evidence=mark_safe("".join(self.evidence(item.hit) for item in peer.evidence)),
+            evidence=SafeString("".join(self.evidence(item.hit) for item in peer.evidence)),
             fellowships=self.fellowships(country.iso3),
             introduction=self.introduction(country.iso3, name),
         )
@@ -120,18 +126,18 @@ class _PeerList:
             kind = hit.details.get("source", "")
             as_of = hit.details.get("as_of")
             if as_of:
-                kind = format_html(
+                kind = format_markup(
                     "{}, {}", kind, blocktranslated(gettext("data as of %(as_of)s"), as_of=as_of)
                 )
         else:
             kind = self.commitment
-        year = format_html(", {}", localize(hit.year)) if hit.year else ""
-        return format_html(EVIDENCE, localized_url(hit.url), hit.title, kind, year)
+        year = format_markup(", {}", localize(hit.year)) if hit.year else ""
+        return format_markup(EVIDENCE, localized_url(hit.url), hit.title, kind, year)
 
     def fellowships(self, iso3: str) -> SafeString:
         hosted = [f for f in self.result.fellowships if f.host_country.iso3 == iso3]
         parts = [
-            format_html(
+            format_markup(
                 FELLOWSHIP,
                 open=self.open_fellowship,
                 hosted=self.hosted_here,
@@ -145,11 +151,11 @@ class _PeerList:
             )
             for fellowship in hosted
         ]
-        return mark_safe("".join(parts) + "\n")
+        return SafeString("".join(parts) + "\n")
 
     def introduction(self, iso3: str, name: str) -> SafeString:
         href = f"{self.introduction_url}?peer={quote(iso3, safe='/')}{self.introduction_query}"
-        return format_html(
+        return format_markup(
             INTRODUCTION,
             href=href,
             request=self.request_introduction,
@@ -168,4 +174,4 @@ class _PeerList:
 def peer_items(result) -> SafeString:
     """A list item for each of `result`'s peers (a search.peers.MatchResult)."""
     peers = _PeerList(result)
-    return mark_safe("".join(peers.peer(peer) for peer in result.peers))
+    return SafeString("".join(peers.peer(peer) for peer in result.peers))

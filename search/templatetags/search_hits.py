@@ -8,13 +8,19 @@ times) they took about 2 ms of each search. The markup is what the template wrot
 from django import template
 from django.utils import timezone
 from django.utils.formats import localize
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from exchange.core import reference_names
 from exchange.core.languages import localized_url
-from exchange.core.markup import blocktranslated, sample_note, tag, translated
+from exchange.core.markup import (
+    blocktranslated,
+    format_markup,
+    join_markup,
+    sample_note,
+    tag,
+    translated,
+)
 from search.presenters import fellowship_hit_deadline, fellowship_hit_status
 
 register = template.Library()
@@ -40,7 +46,7 @@ class _Hits:
             "reform": translated(gettext("Reform record")),
         }
         self.outcomes = {
-            "starred": format_html("★ {}", translated(gettext("Starred"))),
+            "starred": format_markup("★ {}", translated(gettext("Starred"))),
             "complete": translated(gettext("Complete")),
             "opened_government": translated(gettext("Opened government")),
         }
@@ -59,40 +65,39 @@ class _Hits:
         parts = []
         if hit.type == "fellowship":
             if details.get("host_institution"):
-                parts.append(format_html(" · {}", details["host_institution"]))
+                parts.append(format_markup(" · {}", details["host_institution"]))
             if hit.country_name:
-                parts.append(format_html(", {}", self.country(hit)))
+                parts.append(format_markup(", {}", self.country(hit)))
             deadline = fellowship_hit_deadline(hit)
             if fellowship_hit_status(hit, self.now) == "open":
                 said = blocktranslated(gettext("apply by %(deadline)s"), deadline=deadline)
-                parts.append(format_html(" · {} · {}", self.open, said))
+                parts.append(format_markup(" · {} · {}", self.open, said))
             else:
                 said = blocktranslated(
                     gettext("applications closed %(deadline)s"), deadline=deadline
                 )
-                parts.append(format_html(" · {} · {}", self.closed, said))
+                parts.append(format_markup(" · {} · {}", self.closed, said))
             if details.get("sample"):
                 parts.append(self.sample)
         else:
             if hit.country_name:
-                parts.append(format_html(" · {}", self.country(hit)))
+                parts.append(format_markup(" · {}", self.country(hit)))
             if hit.year:
                 year = localize(hit.year)
                 if hit.type == "reform":
                     year = blocktranslated(gettext("since %(year)s"), year=year)
-                parts.append(format_html(" · {}", year))
+                parts.append(format_markup(" · {}", year))
             if hit.type == "reform" and details.get("source"):
                 source = blocktranslated(gettext("Source: %(source)s"), source=details["source"])
-                parts.append(format_html(" · {}", source))
-        return mark_safe("".join(parts))
+                parts.append(format_markup(" · {}", source))
+        return SafeString("".join(parts))
 
     def hit(self, hit) -> SafeString:
-        return format_html(
+        return format_markup(
             HIT,
             kind=self.kinds.get(hit.type, hit.type),
             about=self.about(hit),
-            outcomes=format_html_join(
-                "",
+            outcomes=join_markup(
                 ' · <span class="outcome">{}</span>',
                 ((self.outcomes.get(name, self.implemented),) for name in hit.outcomes),
             ),
@@ -101,7 +106,7 @@ class _Hits:
             title=hit.title,
             # The backends give the snippet as HTML: escaped text, <mark> around matches.
             snippet=(
-                format_html('<p class="hit__snippet">{}</p>', mark_safe(hit.snippet))
+                format_markup('<p class="hit__snippet">{}</p>', SafeString(hit.snippet))
                 if hit.snippet
                 else ""
             ),
@@ -112,4 +117,4 @@ class _Hits:
 def search_hits(hits) -> SafeString:
     """A list item for each search hit (search.backends.base.SearchHit)."""
     items = _Hits()
-    return mark_safe("".join(items.hit(hit) for hit in hits))
+    return SafeString("".join(items.hit(hit) for hit in hits))
