@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from exchange.core.languages import localized_url
 from learning import progress
 from learning.models import CoursePage, Enrollment, QuizAttempt
 
@@ -55,7 +56,7 @@ def course_context(request, course: CoursePage) -> dict:
         "certificate": None,
         "missing_prerequisites": [],
         # With the request, Wagtail looks the site roots up once for every URL on the page.
-        "login_url": redirect_to_login(course.get_url(request))["Location"],
+        "login_url": redirect_to_login(localized_url(course.get_url(request)))["Location"],
     }
     enrollment = _enrollment(request.user, course)
     if enrollment is not None:
@@ -130,6 +131,12 @@ def lesson_context(request, lesson) -> dict:
     return context
 
 
+def _address(page) -> str:
+    """The page's address in the language being read: a learner on /fr/ stays in French
+    through every redirect (the login included)."""
+    return localized_url(page.url)
+
+
 def _post_only(request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -140,21 +147,21 @@ def enrol(request, course):
     if (refused := _post_only(request)) is not None:
         return refused
     if not request.user.is_authenticated:
-        return redirect_to_login(course.url)
+        return redirect_to_login(_address(course))
     if Enrollment.objects.filter(user=request.user, course=course).exists():
         messages.info(request, _("You are already enrolled in this course."))
-        return redirect(course.url)
+        return redirect(_address(course))
     try:
         progress.enrol(request.user, course)
     except progress.ProgressError as error:
         messages.error(request, str(error))
-        return redirect(course.url)
+        return redirect(_address(course))
     messages.success(
         request,
         _("You are enrolled in “%(title)s”. Start with the first lesson.")
         % {"title": course.title},
     )
-    return redirect(course.url)
+    return redirect(_address(course))
 
 
 def _learner_enrollment(request, lesson):
@@ -168,7 +175,7 @@ def _learner_enrollment(request, lesson):
         messages.error(
             request, _("Enrol in “%(title)s” to save your progress.") % {"title": course.title}
         )
-        return None, redirect(course.url)
+        return None, redirect(_address(course))
     return enrollment, None
 
 
@@ -190,7 +197,7 @@ def complete_lesson(request, lesson):
     if (refused := _post_only(request)) is not None:
         return refused
     if not request.user.is_authenticated:
-        return redirect_to_login(lesson.url)
+        return redirect_to_login(_address(lesson))
     enrollment, refusal = _learner_enrollment(request, lesson)
     if refusal is not None:
         return refusal
@@ -199,11 +206,11 @@ def complete_lesson(request, lesson):
         progress.complete_lesson(enrollment, lesson)
     except progress.ProgressError as error:
         messages.error(request, str(error))
-        return redirect(lesson.url)
-    messages.success(request, f"“{lesson.title}” is marked as done.")
+        return redirect(_address(lesson))
+    messages.success(request, _("“%(title)s” is marked as done.") % {"title": lesson.title})
     _completion_message(request, enrollment, was_complete)
     next_lesson = progress.course_progress(enrollment).next_lesson
-    return redirect(next_lesson.url if next_lesson else enrollment.course.url)
+    return redirect(_address(next_lesson or enrollment.course))
 
 
 class _Unreadable(Exception):
@@ -228,12 +235,12 @@ def submit_quiz(request, lesson, quiz_id):
     if (refused := _post_only(request)) is not None:
         return refused
     if not request.user.is_authenticated:
-        return redirect_to_login(lesson.url)
+        return redirect_to_login(_address(lesson))
     enrollment, refusal = _learner_enrollment(request, lesson)
     if refusal is not None:
         return refusal
     was_complete = enrollment.completed_at is not None
-    anchor = f"{lesson.url}#quiz-{quiz_id}"
+    anchor = f"{_address(lesson)}#quiz-{quiz_id}"
     try:
         quiz = progress.find_quiz(lesson, quiz_id)
         answers = _answers_from(request.POST, quiz)
@@ -257,7 +264,7 @@ def submit_quiz(request, lesson, quiz_id):
         return redirect(anchor)
     except progress.ProgressError as error:
         messages.error(request, _("%(reason)s Nothing was recorded.") % {"reason": error})
-        return redirect(lesson.url)
+        return redirect(_address(lesson))
     outcome = _("You passed") if result.passed else _("Not passed yet")
     messages.info(
         request,

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
+from exchange.core.languages import localized_url
 from exchange.core.rate_limit import RateLimit, client_address, too_many_requests
 from learning.accounts.forms import owner_of
 from learning.fellowships.forms import FellowshipApplicationForm
@@ -42,10 +43,10 @@ CLOSED_MESSAGE = _(
 
 def apply(request, fellowship):
     if request.method != "POST":
-        return redirect(fellowship.url)
+        return redirect(localized_url(fellowship.url))
     if not fellowship.is_open:
         messages.error(request, CLOSED_MESSAGE.format(deadline=fellowship.deadline_display))
-        return redirect(fellowship.url)
+        return redirect(localized_url(fellowship.url))
     attempt = APPLICATION_ATTEMPTS.hit(client_address(request))
     if not attempt.allowed:
         return _rate_limited(request, fellowship, attempt)
@@ -64,7 +65,7 @@ def apply(request, fellowship):
         request,
         RECEIVED_MESSAGE.format(name=form.cleaned_data["name"], email=form.cleaned_data["email"]),
     )
-    return redirect(fellowship.url)
+    return redirect(localized_url(fellowship.url))
 
 
 # The fellowships this browser sent an application to: the page then confirms it instead of

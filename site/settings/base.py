@@ -222,8 +222,10 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/accounts/dashboard/"
+# URL names, not paths: reversed in the language being read, a visitor asked to log in
+# from /fr/ gets the French form, and the French dashboard after it.
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:dashboard"
 
 # Email (every message goes through exchange.core.mail). Development prints it to the console,
 # tests keep it in memory; production sends through this SMTP server.

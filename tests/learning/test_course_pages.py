@@ -4,10 +4,10 @@ from urllib.parse import quote
 
 import pytest
 from bs4 import BeautifulSoup
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from casestudies.factories import CaseStudyPageFactory, ThemeFactory
 from learning import progress
@@ -44,7 +44,7 @@ def query_count(client, url) -> int:
 
 
 def login_url(next_url):
-    return f"{settings.LOGIN_URL}?next={quote(next_url, safe='/')}"
+    return f"{reverse('accounts:login')}?next={quote(next_url, safe='/')}"
 
 
 def quiz_url(lesson, quiz_id=QUIZ_ID):

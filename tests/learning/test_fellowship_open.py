@@ -9,6 +9,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core import mail
 from django.utils import timezone, translation
 
@@ -191,3 +192,15 @@ def test_a_fellowships_dates_read_as_the_language_writes_them(client, make, pref
 
     for date in dates:
         assert date in html
+
+
+def test_an_application_sent_in_french_is_answered_in_french(client, make, at):
+    page = make("Closes now", NOW)
+    at(NOW - dt.timedelta(hours=1))
+    form = BeautifulSoup(client.get(f"/fr{page.url}").content, "html.parser").select_one(
+        "form.application-form"
+    )
+    assert form["action"] == f"/fr{page.url}apply/"
+    at(NOW)
+    response = client.post(form["action"], {"name": "Amina Okafor"})
+    assert response["Location"] == f"/fr{page.url}"

@@ -1,0 +1,81 @@
+"""A learner reading in French or Spanish stays in that language through a course that has no
+translation yet (served in English under /fr/ with a notice): its links, the login it asks
+for, and the redirects after enrolling, completing a lesson or answering a quiz."""
+
+import pytest
+from bs4 import BeautifulSoup
+
+from learning.models import LessonProgress, ModulePage
+from tests.learning.conftest import QUIZ_ID, RIGHT_ANSWERS
+
+
+def soup(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def main_links(response) -> list[str]:
+    return [a["href"] for a in soup(response).select("main a[href^='/']")]
+
+
+def messages_of(response) -> list[str]:
+    return [p.get_text(" ", strip=True) for p in soup(response).select("main .notice[role=status]")]
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_every_link_of_an_untranslated_course_stays_in_the_language(
+    client, course, lessons, language
+):
+    module = ModulePage.objects.child_of(course).first()
+    for page in (course, module, lessons[0], lessons[1]):
+        response = client.get(f"/{language}{page.url}")
+        assert response.status_code == 200
+        links = main_links(response)
+        assert links, page.url
+        assert [link for link in links if not link.startswith(f"/{language}/")] == []
+
+
+def test_the_course_cards_of_the_french_listing_open_in_french(client, course):
+    response = client.get(f"/fr{course.get_parent().url}")
+    cards = soup(response).select(".course-card .card__title a")
+    assert [a["href"] for a in cards] == [f"/fr{course.url}"]
+
+
+def test_logging_in_to_enrol_is_asked_in_french_and_comes_back_to_the_french_course(client, course):
+    link = soup(client.get(f"/fr{course.url}")).find(
+        "a", string="Connectez-vous pour vous inscrire"
+    )
+    assert link["href"] == f"/fr/accounts/login/?next=/fr{course.url}"
+    response = client.post(f"/fr{course.url}enrol/")
+    assert response["Location"] == f"/fr/accounts/login/?next=/fr{course.url}"
+
+
+def test_after_logging_in_in_french_the_dashboard_is_french(client, home, django_user_model):
+    django_user_model.objects.create_user("ana@example.org", "ana@example.org", "Pw-ana-2026")
+    response = client.post(
+        "/fr/accounts/login/", {"username": "ana@example.org", "password": "Pw-ana-2026"}
+    )
+    assert response["Location"] == "/fr/accounts/dashboard/"
+
+
+def test_enrolling_and_completing_lessons_in_spanish_stays_in_spanish(
+    learner_client, course, lessons
+):
+    enrolled = learner_client.post(f"/es{course.url}enrol/")
+    assert enrolled["Location"] == f"/es{course.url}"
+    done = learner_client.post(f"/es{lessons[0].url}complete/", follow=True)
+    assert done.redirect_chain[0][0] == f"/es{lessons[1].url}"
+    assert LessonProgress.objects.filter(lesson=lessons[0]).exists()
+    assert f"Lección «{lessons[0].title}» marcada como terminada." in messages_of(done)
+
+
+def test_a_quiz_answered_in_french_comes_back_to_the_french_lesson(
+    learner_client, enrollment, quiz_lesson
+):
+    response = learner_client.post(f"/fr{quiz_lesson.url}quiz/{QUIZ_ID}/", answers(RIGHT_ANSWERS))
+    assert response["Location"] == f"/fr{quiz_lesson.url}#quiz-{QUIZ_ID}"
+
+
+def answers(chosen: dict[str, list[int]]) -> dict[str, list[str]]:
+    return {
+        f"q{question}": [str(choice) for choice in choices] for question, choices in chosen.items()
+    }
