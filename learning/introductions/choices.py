@@ -1,15 +1,16 @@
 """The statuses an introduction request moves through."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class IntroductionStatus(models.TextChoices):
     """Declared in workflow order: `list(IntroductionStatus)` is the order a request moves in."""
 
-    NEW = "new", "New"
-    CONTACTED = "contacted", "Peer contacted"
-    INTRODUCED = "introduced", "Introduced"
-    CLOSED = "closed", "Closed"
+    NEW = "new", _("New")
+    CONTACTED = "contacted", _("Peer contacted")
+    INTRODUCED = "introduced", _("Introduced")
+    CLOSED = "closed", _("Closed")
 
 
 # Requests waiting for the Support Unit: one person may not have two of these open for

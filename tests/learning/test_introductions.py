@@ -1,6 +1,7 @@
 """Peer introductions, the requester's side: ask from a peer result, follow, rate."""
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -146,6 +147,8 @@ def test_sending_a_request_saves_it_and_emails_the_private_link(client, chile):
     html = page.content.decode()
     assert 'Status: <span class="introduction__status">New</span>' in html
     assert "How you got ministries to publish their meetings" in html
+    in_spanish = client.get("/es" + urlsplit(status_url_in(message)).path).content.decode()
+    assert 'Estado: <span class="introduction__status">Nueva</span>' in in_spanish
 
 
 @pytest.mark.parametrize(
@@ -464,6 +467,9 @@ def test_the_dashboard_lists_fellowship_applications_with_their_status(client, l
     assert "Lobbying register placement" in html
     assert '<span class="application__status tag">Shortlisted</span>' in html
     assert html.count('class="application__status tag"') == 1
+    # The status is written in the reader's language.
+    french = client.get("/fr" + reverse("accounts:dashboard")).content.decode()
+    assert '<span class="application__status tag">Présélectionnée</span>' in french
 
 
 def test_the_dashboard_points_to_peers_when_there_is_nothing_yet(client, lucia):

@@ -79,3 +79,19 @@ def answers(chosen: dict[str, list[int]]) -> dict[str, list[str]]:
     return {
         f"q{question}": [str(choice) for choice in choices] for question, choices in chosen.items()
     }
+
+
+@pytest.mark.parametrize(
+    ("language", "level"), [("en", "Advanced"), ("fr", "Avancé"), ("es", "Avanzado")]
+)
+def test_a_courses_level_reads_in_the_language_on_its_page_card_and_filter(
+    client, course, language, level
+):
+    course.level = "advanced"
+    course.save_revision().publish()
+    prefix = "" if language == "en" else f"/{language}"
+    page = soup(client.get(f"{prefix}{course.url}"))
+    assert page.select_one(".course-facts dd, dl dd").get_text(strip=True) == level
+    listing = soup(client.get(f"{prefix}{course.get_parent().url}"))
+    assert listing.select_one(".course-card .card__meta").get_text().startswith(level)
+    assert level in [option.get_text() for option in listing.select("select[name=level] option")]
