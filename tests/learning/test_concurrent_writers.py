@@ -42,6 +42,11 @@ def database_url(tmp_path: Path) -> str:
         target = sqlite3.connect(path)
         try:
             connection.connection.backup(target)
+            # As a site's database is once `migrate` has opened it. Left in rollback-journal
+            # mode, the writers' connections would all switch it to WAL as they open, and
+            # SQLite refuses that switch at once ("database is locked", without waiting out
+            # the timeout) to all but one of them when they open together.
+            target.execute("PRAGMA journal_mode=WAL")
         finally:
             target.close()
         return f"sqlite:///{path}"
