@@ -11,16 +11,21 @@ from django.utils.safestring import SafeString
 
 from casestudies.models import CaseStudyStatus
 from exchange.core.markup import format_markup, sample_note, theme_tags
-from exchange.templatetags.languages import country_name, localized_pageurl
+from exchange.templatetags.languages import (
+    country_name,
+    in_reader_language,
+    lang_attribute,
+    localized_pageurl,
+)
 
 register = template.Library()
 
 CARD = (
     '\n<article class="card">\n'
-    '  <h3 class="card__title"><a href="{url}">{title}</a></h3>\n'
+    '  <h3 class="card__title"{lang}><a href="{url}">{title}</a></h3>\n'
     '  <p class="card__meta">{country}{jurisdiction} · {period} · '
     '<span class="status status--{status}">{status_label}</span>{sample}</p>\n'
-    "  <p>{summary}</p>\n"
+    "  <p{lang}>{summary}</p>\n"
     "  {themes}\n"
     "</article>\n"
 )
@@ -45,6 +50,7 @@ class _Cards:
         return format_markup(
             CARD,
             url=localized_pageurl(self.context, case_study),
+            lang=lang_attribute(case_study),
             title=case_study.title,
             country=country_name(case_study.country),
             jurisdiction=format_markup(" ({})", jurisdiction) if jurisdiction else "",
@@ -66,12 +72,16 @@ def _cards(context) -> _Cards:
 
 @register.simple_tag(takes_context=True)
 def case_study_card(context, case_study) -> SafeString:
-    """One case study's card (`includes/case_study_card.html`)."""
+    """One case study's card (`includes/case_study_card.html`), in the reader's language."""
+    (case_study,) = in_reader_language([case_study])
     return _cards(context).card(case_study)
 
 
 @register.simple_tag(takes_context=True)
 def case_study_cards(context, case_studies) -> SafeString:
-    """A card for each of `case_studies`, as the include writes them one after another."""
+    """A card for each of `case_studies`, as the include writes them one after another, in
+    the reader's language."""
     cards = _cards(context)
-    return SafeString("".join(cards.card(case_study) for case_study in case_studies))
+    return SafeString(
+        "".join(cards.card(case_study) for case_study in in_reader_language(case_studies))
+    )

@@ -15,15 +15,15 @@ from django.utils.translation import gettext, ngettext
 
 from exchange.core.languages import localized_url
 from exchange.core.markup import blocktranslated, format_markup, sample_note, tag, theme_tags
-from exchange.templatetags.languages import country_name
+from exchange.templatetags.languages import country_name, in_reader_language, lang_attribute
 
 register = template.Library()
 
 CARD = (
     '<article class="card fellowship-card{closed}">\n'
-    '  <h3 class="card__title"><a href="{url}">{title}</a></h3>\n'
+    '  <h3 class="card__title"{lang}><a href="{url}">{title}</a></h3>\n'
     '  <p class="card__meta">{status} · {institution}, {country} · {weeks}{sample}</p>\n'
-    "  <p>{summary}</p>\n"
+    "  <p{lang}>{summary}</p>\n"
     "  {themes}\n"
     "</article>\n"
 )
@@ -52,6 +52,7 @@ class _Cards:
             CARD,
             closed="" if is_open else " fellowship-card--closed",
             url=localized_url(fellowship.get_url(request=self.request)),
+            lang=lang_attribute(fellowship),
             title=fellowship.title,
             status=self.status(fellowship, is_open),
             institution=fellowship.host_institution,
@@ -70,6 +71,8 @@ class _Cards:
 
 @register.simple_tag(takes_context=True)
 def fellowship_cards(context, fellowships) -> SafeString:
-    """A card for each of `fellowships`, open or closed as of now."""
+    """A card for each of `fellowships`, open or closed as of now, in the reader's language."""
     cards = _Cards(context.get("request"))
-    return SafeString("".join(cards.card(fellowship) for fellowship in fellowships))
+    return SafeString(
+        "".join(cards.card(fellowship) for fellowship in in_reader_language(fellowships))
+    )

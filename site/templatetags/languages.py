@@ -5,10 +5,12 @@ from django import template
 from django.conf import settings
 from django.utils import dateformat, translation
 from django.utils.formats import date_format
+from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
 
 from exchange.core import reference_names
 from exchange.core.languages import localized_url, path_in_language, unprefixed
+from exchange.core.markup import format_markup
 
 register = template.Library()
 
@@ -117,7 +119,10 @@ def theme_description(theme) -> str:
 def in_reader_language(pages) -> list:
     """Listed pages with the title and summary of their translation into the language being
     read, where there is one, in one query. The pages stay the English ones (their links go
-    through `localized_pageurl`, which reaches the translation)."""
+    through `localized_pageurl`, which reaches the translation). Each page's
+    `content_language` says in which language its title and summary now are (see
+    `lang_attribute`). The card tags call this themselves: every list of cards is in the
+    reader's language wherever it is drawn."""
     pages = list(pages)
     language = translation.get_language()
     if not pages or language == settings.LANGUAGE_CODE:
@@ -140,9 +145,22 @@ def in_reader_language(pages) -> list:
         ).values("translation_key", *fields)
     }
     for page in pages:
-        for field, value in translated.get(keys.get(page.pk), {}).items():
+        translation_fields = translated.get(keys.get(page.pk))
+        for field, value in (translation_fields or {}).items():
             setattr(page, field, value)
+        page.content_language = language if translation_fields else settings.LANGUAGE_CODE
     return pages
+
+
+@register.filter
+def lang_attribute(page) -> SafeString | str:
+    """` lang="en"` for the title and summary of a listed page that has no translation into
+    the language being read (`in_reader_language`), so that a screen reader reads them as
+    English in a French list; nothing otherwise."""
+    language = getattr(page, "content_language", None)
+    if not language or language == translation.get_language():
+        return ""
+    return format_markup(' lang="{}"', language)
 
 
 @register.filter

@@ -291,3 +291,42 @@ def test_french_listing_shows_translated_titles_linking_to_translations(client, 
     assert "Kenya&#x27;s Access to Information Act" not in html
     assert html.count(f'href="/fr/case-studies/{TRANSLATED}/"') == 1
     assert "Royaume-Uni" in html  # country names in French too
+
+
+def _cards(response) -> list[tuple[str, str | None, str | None]]:
+    """(title, lang of the title, lang of the summary) of each card on a page."""
+    from bs4 import BeautifulSoup
+
+    cards = BeautifulSoup(response.content, "html.parser").select("article.card")
+    return [
+        (
+            card.select_one(".card__title").get_text(strip=True),
+            card.select_one(".card__title").get("lang"),
+            card.select_one(".card__meta + p").get("lang"),
+        )
+        for card in cards
+    ]
+
+
+@pytest.mark.parametrize("path", ["/fr/countries/KEN/", "/fr/themes/right-to-information/"])
+def test_every_list_of_case_study_cards_shows_the_french_translation(client, translated_site, path):
+    cards = _cards(client.get(path))
+    assert ("La loi kényane sur l’accès à l’information", None, None) in cards
+
+
+def test_an_untranslated_card_in_a_french_list_says_its_text_is_english(client, translated_site):
+    cards = {title: lang for title, *lang in _cards(client.get("/fr/case-studies/"))}
+    assert cards["La loi kényane sur l’accès à l’information"] == [None, None]
+    assert cards["Slovakia's Register of Public Sector Partners"] == ["en", "en"]
+    assert set(map(tuple, cards.values())) == {(None, None), ("en", "en")}
+    # In English nothing is marked: the page's own language is the cards'.
+    assert all(lang == [None, None] for _, *lang in _cards(client.get("/case-studies/")))
+
+
+def test_the_french_course_listing_shows_the_course_translation(client, translated_site):
+    cards = _cards(client.get("/fr/courses/"))
+    translated = [card for card in cards if card[1] is None]
+    assert [title for title, *_ in translated] == [
+        "Rendre les engagements transformateurs : précision, ambition et mise en œuvre selon le MEI"
+    ]
+    assert all(lang == ["en", "en"] for title, *lang in cards if title != translated[0][0])
