@@ -50,11 +50,12 @@ FULL_TEXT_EXCERPT_LENGTH = 240
 # Word's symbol-font bullets arrive as private-use characters: boxes on most phones.
 PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
+# OGP's four values, labelled in the reader's language where a page lists them.
 OGP_VALUE_FIELDS = [
-    ("value_access_to_information", "Access to information"),
-    ("value_civic_participation", "Civic participation"),
-    ("value_public_accountability", "Public accountability"),
-    ("value_technology_innovation", "Technology and innovation"),
+    ("value_access_to_information", _("Access to information")),
+    ("value_civic_participation", _("Civic participation")),
+    ("value_public_accountability", _("Public accountability")),
+    ("value_technology_innovation", _("Technology and innovation")),
 ]
 
 

@@ -330,3 +330,25 @@ def test_the_french_course_listing_shows_the_course_translation(client, translat
         "Rendre les engagements transformateurs : précision, ambition et mise en œuvre selon le MEI"
     ]
     assert all(lang == ["en", "en"] for title, *lang in cards if title != translated[0][0])
+
+
+@pytest.mark.parametrize(
+    ("prefix", "values"),
+    [
+        ("", "Access to information"),
+        ("/fr", "Accès à l’information"),
+        ("/es", "Acceso a la información"),
+    ],
+)
+def test_a_case_studys_ogp_values_are_named_in_the_language(
+    client, translated_site, prefix, values
+):
+    from bs4 import BeautifulSoup
+
+    html = BeautifulSoup(client.get(f"{prefix}/case-studies/{TRANSLATED}/").content, "html.parser")
+    [listed] = [
+        dt.find_next_sibling("dd")
+        for dt in html.select("dt")
+        if "OGP" in dt.get_text() or "PGO" in dt.get_text() or "AGA" in dt.get_text()
+    ]
+    assert listed.get_text().startswith(values)
