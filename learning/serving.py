@@ -169,7 +169,7 @@ def _learner_enrollment(request, lesson):
     course = _course_of(lesson)
     if course is None:
         messages.error(request, _("This lesson is not part of a course."))
-        return None, redirect("/")
+        return None, redirect(localized_url("/"))
     enrollment = _enrollment(request.user, course)
     if enrollment is None:
         messages.error(
