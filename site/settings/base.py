@@ -226,6 +226,11 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # from /fr/ gets the French form, and the French dashboard after it.
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:dashboard"
+# A page an editor made private to logged-in users asks for the same login, not Wagtail's
+# bare form at /_util/login/.
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+# And one shared with a password asks for it in the site's own page, in the reader's language.
+WAGTAIL_PASSWORD_REQUIRED_TEMPLATE = "exchange/password_required.html"
 
 # Email (every message goes through exchange.core.mail). Development prints it to the console,
 # tests keep it in memory; production sends through this SMTP server.

@@ -110,3 +110,33 @@ def test_both_ways_list_the_same_pages(case_study_index, country):
     assert not {page.pk for page in hidden} & {page.pk for page in from_facts}
     assert Visibility.build().shows(CaseStudyPage.objects.get(pk=shown.pk))
     assert not Visibility.build().shows(CaseStudyPage.objects.get(pk=alias_of_private.pk))
+
+
+@pytest.mark.parametrize("prefix", ["", "/fr", "/es"])
+def test_a_page_for_members_asks_for_the_sites_login_in_the_readers_language(
+    client, case_study_index, country, prefix
+):
+    private = CaseStudyPageFactory(parent=case_study_index, country=country)
+    restrict(private)
+    response = client.get(f"{prefix}{private.url}")
+    assert response.status_code == 302
+    assert response["Location"] == f"{prefix}/accounts/login/?next={prefix}{private.url}"
+
+
+def test_a_page_shared_with_a_password_asks_for_it_in_the_sites_page_and_language(
+    client, case_study_index, country
+):
+    shared = CaseStudyPageFactory(parent=case_study_index, country=country, title="Shared")
+    PageViewRestriction.objects.create(page=shared, restriction_type="password", password="s3same")
+
+    asked = BeautifulSoup(client.get(f"/fr{shared.url}").content, "html.parser")
+    assert asked.select_one("h1").get_text() == "Mot de passe requis"
+    assert asked.select_one("header nav")  # the site's own page, with its navigation
+    form = asked.select_one("main form")
+    assert form["action"].startswith("/fr/")
+    fields = {field["name"]: field.get("value", "") for field in form.select("input[name]")}
+    fields["password"] = "s3same"
+
+    answered = client.post(form["action"], fields, follow=True)
+    assert answered.redirect_chain[-1][0] == f"/fr{shared.url}"
+    assert "Shared" in BeautifulSoup(answered.content, "html.parser").select_one("h1").get_text()
