@@ -22,8 +22,30 @@ def require_service(available: bool, reason: str):
     pytest.skip(f"{reason} (skipped only outside CI: under CI=true this fails)")
 
 
+_last_test = {"nodeid": "(none yet)"}
+
+
+def _default_cache_as_configured(nodeid: str):
+    """Fail, once and by name, a test that finds the default cache is not the configured
+    one (an earlier test's settings change that was not undone), then restore it: otherwise
+    every later test of this worker fails with a database cache it may not query."""
+    from asgiref.local import Local
+    from django.core.cache import caches
+
+    configured = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    actual = type(caches["default"]).__name__
+    if actual == configured:
+        return
+    caches._settings = caches.settings = caches.configure_settings(None)
+    caches._connections = Local()
+    pytest.fail(
+        f"the default cache was a {actual}, not the configured {configured}, before {nodeid}; "
+        f"the test run before it in this process was {_last_test['nodeid']}"
+    )
+
+
 @pytest.fixture(autouse=True)
-def fresh_cache():
+def fresh_cache(request):
     """Every test starts with an empty cache: rate-limit counters, email cooldowns and cached
     country profiles must not leak from one test into the next; nor may the pages this
     process keeps beside the cache (exchange.core.page_cache.RecentPages)."""
@@ -31,9 +53,11 @@ def fresh_cache():
 
     from exchange.core.page_cache import recent_pages
 
+    _default_cache_as_configured(request.node.nodeid)
     cache.clear()
     recent_pages.clear()
     yield
+    _last_test["nodeid"] = request.node.nodeid
     cache.clear()
     recent_pages.clear()
 
