@@ -276,6 +276,11 @@ def dashboard(request):
         "accounts/dashboard.html",
         {
             "entries": entries,
+            # The template shows these in the reader's language (`in_reader_language`).
+            "courses": [entry.enrollment.course for entry in entries],
+            "next_lessons": [
+                entry.progress.next_lesson for entry in entries if entry.progress.next_lesson
+            ],
             "certificates": certificates,
             "applications": applications,
             "introductions": introductions,

@@ -95,3 +95,37 @@ def test_a_courses_level_reads_in_the_language_on_its_page_card_and_filter(
     listing = soup(client.get(f"{prefix}{course.get_parent().url}"))
     assert listing.select_one(".course-card .card__meta").get_text().startswith(level)
     assert level in [option.get_text() for option in listing.select("select[name=level] option")]
+
+
+def test_the_french_dashboard_names_a_course_and_its_next_lesson_in_french_where_translated(
+    learner_client, enrollment, course, lessons
+):
+    from wagtail.models import Locale
+
+    french = Locale.objects.get_or_create(language_code="fr")[0]
+    translation = course.copy_for_translation(french, copy_parents=True)
+    translation.title = "Rendre les engagements transformateurs"
+    translation.save_revision().publish()
+    lesson = lessons[0].copy_for_translation(french, copy_parents=True)
+    lesson.title = "Précision et ambition"
+    lesson.save_revision().publish()
+
+    page = soup(learner_client.get("/fr/accounts/dashboard/"))
+
+    title = page.select_one(".enrolment .card__title")
+    assert title.get_text(strip=True) == "Rendre les engagements transformateurs"
+    assert title.get("lang") is None
+    assert "Suivant : Précision et ambition" in page.select_one(".enrolment__next").get_text(" ")
+    # English readers still read the English course.
+    english = soup(learner_client.get("/accounts/dashboard/"))
+    assert english.select_one(".enrolment .card__title").get_text(strip=True) == course.title
+
+
+def test_the_spanish_dashboard_marks_an_untranslated_course_title_as_english(
+    learner_client, enrollment, course
+):
+    title = soup(learner_client.get("/es/accounts/dashboard/")).select_one(
+        ".enrolment .card__title"
+    )
+    assert title.get_text(strip=True) == course.title
+    assert title["lang"] == "en"
