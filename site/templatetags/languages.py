@@ -152,6 +152,29 @@ def in_reader_language(pages) -> list:
     return pages
 
 
+def _untranslated(context):
+    return getattr(context.get("request"), "untranslated_page", None)
+
+
+@register.simple_tag(takes_context=True)
+def content_lang(context) -> SafeString | str:
+    """` lang="en"` on what the editors wrote (title, summary, body) of a page served in
+    English under /fr/ or /es/ because it has no translation yet, so that a screen reader
+    reads it as English (WCAG 3.1.2); nothing on any other page. Only the page's own text
+    is marked: the interface around it is in the reader's language."""
+    untranslated = _untranslated(context)
+    return format_markup(' lang="{}"', untranslated.language_code) if untranslated else ""
+
+
+@register.simple_tag(takes_context=True)
+def reader_lang(context) -> SafeString | str:
+    """The reader's language back (` lang="fr"`) on interface inside a region that
+    `content_lang` marked as English: a quiz's buttons and feedback in a lesson's body."""
+    if not _untranslated(context):
+        return ""
+    return format_markup(' lang="{}"', translation.get_language())
+
+
 @register.filter
 def lang_attribute(page) -> SafeString | str:
     """` lang="en"` for the title and summary of a listed page that has no translation into

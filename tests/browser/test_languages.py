@@ -62,7 +62,8 @@ def test_reformer_switches_to_french_and_reads_case_studies(
     expect(notice).to_have_text(
         "Cette page n’est pas encore disponible en français : vous lisez la version anglaise."
     )
-    expect(page.locator("main")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_attribute("lang", "en")
+    expect(page.locator(".case-study__body")).to_have_attribute("lang", "en")
     # The interface around it stays French, and English is one click away.
     expect(page.get_by_role("button", name="Rechercher")).to_be_visible()
     screenshot(page, artifacts_dir, "fr-untranslated-case-study.png")

@@ -7,6 +7,7 @@ with no translation is served in English at the French or Spanish address, with 
 import re
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core import mail
 from django.test import override_settings
 from wagtail.models import Locale
@@ -133,6 +134,7 @@ def test_translated_case_study_is_read_in_french_without_notice(client, translat
     assert "La loi kényane sur l’accès à l’information" in html
     assert "Contenu d’exemple." in html  # still marked as sample content
     assert "pas encore disponible en français" not in html
+    assert BeautifulSoup(html, "html.parser").select("main [lang]") == []  # all French
 
 
 def test_untranslated_case_study_shows_english_with_a_notice_not_a_404(client, translated_site):
@@ -147,9 +149,15 @@ def test_untranslated_case_study_shows_english_with_a_notice_not_a_404(client, t
         assert response.status_code == 200
         assert english.title.replace("'", "&#x27;") in html
         assert notice in html
-        # The content is marked as English for screen readers; the interface is not.
-        assert '<main id="main" tabindex="-1" lang="en">' in html
+        # What the editors wrote is marked as English for screen readers; the interface
+        # around it, inside the page's main part too, stays in the reader's language.
+        page = BeautifulSoup(html, "html.parser")
         assert html_lang(response) == prefix[1:]
+        assert page.main.get("lang") is None
+        assert page.h1["lang"] == "en"
+        assert page.select_one(".lead")["lang"] == "en"
+        assert page.select_one(".case-study__body")["lang"] == "en"
+        assert page.select_one("#commitments-heading").find_parent(lang=True).name == "html"
 
 
 def test_a_page_that_exists_in_no_language_is_still_a_404(client, translated_site):

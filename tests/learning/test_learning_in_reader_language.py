@@ -129,3 +129,23 @@ def test_the_spanish_dashboard_marks_an_untranslated_course_title_as_english(
     )
     assert title.get_text(strip=True) == course.title
     assert title["lang"] == "en"
+
+
+def test_an_untranslated_lessons_text_and_quiz_are_marked_english_and_its_interface_french(
+    learner_client, enrollment, quiz_lesson
+):
+    page = soup(learner_client.get(f"/fr{quiz_lesson.url}"))
+
+    assert page.main.get("lang") is None
+    assert page.h1["lang"] == "en"
+    assert page.select_one(".lesson__body")["lang"] == "en"
+    quiz = page.select_one(".quiz")
+    assert quiz["lang"] == "fr"  # its buttons and counts are French again
+    assert quiz.select_one("button").get_text() == "Envoyer les réponses"
+    assert quiz.h2["lang"] == "en"
+    assert {label["lang"] for label in quiz.select("label")} == {"en"}
+    assert page.select_one("a[rel=prev] span")["lang"] == "en"
+
+
+def test_an_english_lesson_marks_no_part_of_itself(learner_client, enrollment, quiz_lesson):
+    assert soup(learner_client.get(quiz_lesson.url)).select("main [lang]") == []
