@@ -43,6 +43,8 @@ CARD_FIELDS = (
     "live",
     "locale",
     "path",
+    # Its translation's title and summary in French and Spanish lists (`in_reader_language`).
+    "translation_key",
 )
 
 

@@ -129,12 +129,15 @@ def in_reader_language(pages) -> list:
         return pages
     model = type(pages[0])
     fields = ["title", *(["summary"] if hasattr(pages[0], "summary") else [])]
-    # Listings load only what cards show: the translation keys are read here, in one query.
-    keys = dict(
-        model.objects.filter(pk__in=[page.pk for page in pages]).values_list(
-            "pk", "translation_key"
+    # Cards that did not load their translation keys have them read here, in one query.
+    if any("translation_key" in page.get_deferred_fields() for page in pages):
+        keys = dict(
+            model.objects.filter(pk__in=[page.pk for page in pages]).values_list(
+                "pk", "translation_key"
+            )
         )
-    )
+    else:
+        keys = {page.pk: page.translation_key for page in pages}
     translated = {
         row.pop("translation_key"): row
         for row in model.objects.filter(

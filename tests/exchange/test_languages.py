@@ -165,6 +165,25 @@ def test_a_page_that_exists_in_no_language_is_still_a_404(client, translated_sit
     assert client.get("/fr/no-such-page/").status_code == 404
 
 
+def test_a_french_list_of_case_studies_reads_its_translations_in_one_query(
+    client, translated_site
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(url):
+        client.get(url)  # warm: what every request reads anyway is cached
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return [query["sql"] for query in captured.captured_queries]
+
+    english, french = queries("/case-studies/"), queries("/fr/case-studies/")
+
+    # Two queries more: routing finds the French listing page, then the cards' translations
+    # are read by the translation keys the cards already carry (no query of their own).
+    assert len(french) == len(english) + 2
+
+
 def test_translations_appear_once_in_listings_and_the_search_index(client, translated_site):
     english_count = CaseStudyPage.objects.filter(locale=Locale.get_default()).count()
     assert CaseStudyPage.objects.count() == english_count + 6  # 3 in French, 3 in Spanish
