@@ -165,9 +165,7 @@ def test_a_page_that_exists_in_no_language_is_still_a_404(client, translated_sit
     assert client.get("/fr/no-such-page/").status_code == 404
 
 
-def test_a_french_list_of_case_studies_reads_its_translations_in_one_query(
-    client, translated_site
-):
+def test_a_french_list_of_case_studies_reads_its_translations_in_one_query(client, translated_site):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
