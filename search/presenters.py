@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils import timezone
@@ -11,6 +12,7 @@ from exchange.core.page_cache import content_cached
 from learning.fellowships.models import deadline_label, deadline_passed
 from learning.models import FellowshipStatus
 from search.backends.base import DOCUMENT_TYPES, OUTCOMES, SearchHit, SearchResults
+from search.thesaurus import fold, language_of
 
 
 def _names() -> dict[str, dict[str, str]]:
@@ -113,3 +115,43 @@ def fellowship_json(fellowship, absolute_url: str, now=None) -> dict:
         "status": str(fellowship.status_at(now or timezone.now())),
         "sample": fellowship.is_sample,
     }
+
+
+# How many of the phrases a search also looks for the search page lists before folding the
+# rest away: a common policy area has twenty to forty phrases in three languages, which
+# pushed the first result below the fold on a phone.
+EXPANSION_SHOWN = 8
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """The phrases a search also looks for, as the search page lists them: `shown` groups
+    first, the `folded` rest behind a disclosure. Each group is a list of phrases."""
+
+    shown: list[list[str]]
+    folded: list[list[str]]
+
+    @property
+    def folded_count(self) -> int:
+        return sum(len(group) for group in self.folded)
+
+
+def expansion(groups, text: str, languages) -> Expansion:
+    """What the search also looks for, without what the reformer typed: in each group, the
+    phrases in the reformer's `languages` first, the others after, each in the thesaurus's
+    order; all but the first EXPANSION_SHOWN phrases folded. A phrase no language claims
+    ("FOI", "open data") goes with English, the thesaurus's own language."""
+    typed = fold(text)
+
+    def order(phrase):
+        return 0 if (language_of(phrase) or "en") in languages else 1
+
+    shown, folded, room = [], [], EXPANSION_SHOWN
+    for group in groups:
+        phrases = sorted((p for p in group if fold(p) != typed), key=order)
+        if phrases[:room]:
+            shown.append(phrases[:room])
+        if phrases[room:]:
+            folded.append(phrases[room:])
+        room = max(0, room - len(phrases))
+    return Expansion(shown=shown, folded=folded)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_GET
 
 from casestudies.models import Theme
@@ -15,7 +15,7 @@ from search import params, peer_menus
 from search.backends.base import OUTCOMES
 from search.brief import peer_brief_response
 from search.peers import find_peers
-from search.presenters import Labels, facets_json, fellowship_json, hit_json
+from search.presenters import Labels, expansion, facets_json, fellowship_json, hit_json
 from search.service import InvalidSearch, search
 
 PAGE_SIZE = 20
@@ -135,7 +135,11 @@ def search_page(request):
             "facet_groups": facet_groups,
             "active_filters": any(active.values()),
             "page_obj": page_obj,
-            "expanded": [group for group in outcome.parsed.groups],
+            "expanded": expansion(
+                outcome.parsed.groups,
+                filters["text"],
+                (get_language(), *outcome.parsed.languages),
+            ),
             "suggestions": suggestions,
             "outcome_labels": OUTCOMES,
         },

@@ -314,6 +314,21 @@ def test_search_page_shows_typed_results_facets_and_highlights(client, site):
     ]
 
 
+def test_a_spanish_search_lists_spanish_synonyms_first_and_folds_the_long_tail(client, site):
+    html = soup(client.get("/es/search/", {"q": "acceso a la información"}))
+
+    also = html.select_one(".also-searching")
+    shown = also.p.get_text(" ", strip=True).removeprefix("También se busca:").strip()
+    shown_phrases = [p.strip() for p in shown.replace(";", ",").split(",") if p.strip()]
+    assert len(shown_phrases) == 8
+    assert shown_phrases[0] == "derecho a la información"  # Spanish before English
+    assert "acceso a la información" not in shown_phrases  # what was typed is not repeated
+    summary = also.select_one("details summary").get_text(strip=True)
+    folded = also.select_one("details p").get_text(" ", strip=True)
+    assert summary == f"y {folded.count(',') + folded.count(';') + 1} términos más"
+    assert "right to information" in shown + folded
+
+
 def test_search_page_escapes_the_query_and_documents(client, site):
     response = client.get("/search/", {"q": "<script>alert(1)</script> information"})
 

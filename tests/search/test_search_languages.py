@@ -206,3 +206,34 @@ def test_an_abbreviation_matches_only_as_written_never_stemmed(backend, real_dat
     results = backend.search(parsed_query("BO"))
 
     assert ids(results) == [registers.doc_id]
+
+
+# What the search page says it also looks for (search.presenters.expansion).
+
+
+def test_the_expansion_lists_the_readers_language_first_then_the_others_in_thesaurus_order():
+    from search.presenters import expansion
+
+    group = ("access to information", "FOI", "accès à l'information", "acceso a la información")
+    listed = expansion([group], "derecho a la información", ("es",))
+
+    assert listed.shown == [
+        ["acceso a la información", "access to information", "FOI", "accès à l'information"]
+    ]
+    # In English, the thesaurus's order, unclaimed phrases ("FOI") with the English ones.
+    assert expansion([group], "right to information", ("en",)).shown == [
+        ["access to information", "FOI", "accès à l'information", "acceso a la información"]
+    ]
+    assert listed.folded == [] and listed.folded_count == 0
+
+
+def test_the_expansion_folds_all_but_eight_phrases_across_groups_without_the_typed_one():
+    from search.presenters import expansion
+
+    first = tuple(f"open data {n}" for n in range(5))
+    second = ("public works", "roads", "construction", "transport", "infrastructure")
+    listed = expansion([first, second], "Open data 0", ("en",))
+
+    assert listed.shown == [list(first[1:]), list(second[:4])]
+    assert listed.folded == [["infrastructure"]]
+    assert listed.folded_count == 1
