@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page, Site, get_page_models
@@ -285,3 +286,45 @@ class NeedsAttentionReportView(ReportView):
 
     def get_queryset(self):
         return needs_attention()  # filtered by the view, with `NeedsAttentionFilterSet`
+
+
+# The admin's home page --------------------------------------------------------------
+
+
+def may_edit_pages(user) -> bool:
+    """Whoever may write or publish pages: editors and moderators."""
+    return PagePermissionPolicy().user_has_any_permission(user, ["add", "change", "publish"])
+
+
+@dataclass(frozen=True)
+class ProblemCount:
+    problem: Problem
+    pages: int
+    url: str
+
+
+class NeedsAttentionPanel(Component):
+    """On the admin's home page, for editors and moderators: how many pages each problem of
+    the report concerns, each a link to its part of the report, so that the Support Unit
+    sees what to mend when it logs in rather than when it thinks of opening Reports."""
+
+    name = "needs_attention"
+    template_name = "casestudies/admin/needs_attention_panel.html"
+    # After Wagtail's pages awaiting moderation (200) and the user's own pages in a
+    # workflow (210), before their recent edits (250).
+    order = 220
+
+    def get_context_data(self, parent_context):
+        report_url = reverse("casestudies_needs_attention")
+        pages = {problem: set() for problem in Problem}
+        for finding in needs_attention():
+            pages[finding.problem].add(finding.page.pk)
+        return {
+            "counts": [
+                ProblemCount(problem, len(found), f"{report_url}?problem={problem.value}")
+                for problem, found in pages.items()
+                if found
+            ],
+            "report_url": report_url,
+            "stale_days": STALE_AFTER.days,
+        }

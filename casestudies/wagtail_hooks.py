@@ -5,14 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
 from casestudies.admin_choosers import CommitmentChooserViewSet, database_chooser_viewset
 from casestudies.models import Commitment, Country, ReformRecord, Theme
-from casestudies.reports import NeedsAttentionReportView
+from casestudies.reports import NeedsAttentionPanel, NeedsAttentionReportView, may_edit_pages
 
 
 class ReferenceDataViewSet(SnippetViewSet):
@@ -138,9 +137,7 @@ class NeedsAttentionMenuItem(MenuItem):
     """Shown to whoever may write or publish pages: editors and moderators."""
 
     def is_shown(self, request):
-        return PagePermissionPolicy().user_has_any_permission(
-            request.user, ["add", "change", "publish"]
-        )
+        return may_edit_pages(request.user)
 
 
 @hooks.register("register_reports_menu_item")
@@ -151,3 +148,9 @@ def register_needs_attention_menu_item():
         icon_name="warning",
         order=650,
     )
+
+
+@hooks.register("construct_homepage_panels")
+def add_needs_attention_panel(request, panels):
+    if may_edit_pages(request.user):
+        panels.append(NeedsAttentionPanel())

@@ -153,3 +153,55 @@ def test_csv_export_lists_the_problems_with_a_link_to_edit_each_page(editor_clie
     assert row["Type"] == "Case study"
     assert row["Edit in the admin"] == f"http://testserver/admin/pages/{page.pk}/edit/"
     assert row["Last edited"] == page.latest_revision_created_at.date().isoformat()
+
+
+# The admin's home page ----------------------------------------------------------------
+
+
+def home_panel(client):
+    soup = BeautifulSoup(client.get(reverse("wagtailadmin_home")).content, "html.parser")
+    return soup.select_one("#needs-attention-section")
+
+
+def test_the_admin_home_tells_an_editor_how_many_pages_each_problem_concerns(editor_client):
+    page = kenya()
+    page.sources = []
+    page.save()
+
+    panel = home_panel(editor_client)
+
+    counts = {
+        row.a.get_text(strip=True): (int(row.select("td")[1].get_text()), row.a["href"])
+        for row in panel.select("tbody tr")
+    }
+    assert counts["No sources"] == (1, f"{URL}?problem=no-sources")
+    # The demo's case studies are sample content: each is one page, whatever its findings.
+    samples = CaseStudyPage.objects.filter(is_sample=True).count()
+    assert counts["Sample content"][0] >= samples > 0
+    assert ("No sources", page.title) in [
+        (row["Problem"], row["Page"]) for row in rows(editor_client, problem="no-sources")
+    ]
+
+
+def test_the_admin_home_says_when_nothing_needs_attention(editor_client):
+    from wagtail.models import Page
+
+    for model_page in Page.objects.filter(depth__gt=1).specific():
+        if getattr(model_page, "is_sample", False):
+            model_page.delete()
+    CaseStudyPage.objects.all().delete()
+
+    panel = home_panel(editor_client)
+
+    assert panel.select("table") == []
+    assert "Nothing needs attention" in panel.get_text()
+
+
+def test_the_panel_is_not_shown_to_someone_who_edits_no_page(client, django_user_model, demo_site):
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user("reviewer", "r@example.org", "pw-reviewer-1")
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(user)
+
+    assert home_panel(client) is None
