@@ -41,7 +41,7 @@ def course_context(request, course: CoursePage) -> dict:
     prerequisites = list(
         course.prerequisites.filter(live=True)
         .order_by("title")
-        .only("title", "url_path", "duration_hours")
+        .only("title", "url_path", "duration_hours", "translation_key")
     )
     context = {
         "outline": outline,

@@ -149,3 +149,27 @@ def test_an_untranslated_lessons_text_and_quiz_are_marked_english_and_its_interf
 
 def test_an_english_lesson_marks_no_part_of_itself(learner_client, enrollment, quiz_lesson):
     assert soup(learner_client.get(quiz_lesson.url)).select("main [lang]") == []
+
+
+def test_a_french_course_page_names_its_prerequisites_in_french_where_translated(
+    client, course, course_index
+):
+    from wagtail.models import Locale
+
+    from tests.learning.conftest import make_course
+
+    basics = make_course(course_index, title="Open government basics", slug="basics")
+    ethics = make_course(course_index, title="Integrity for beginners", slug="integrity")
+    course.prerequisites.set([basics, ethics])
+    course.save_revision().publish()
+    french = Locale.objects.get_or_create(language_code="fr")[0]
+    translation = basics.copy_for_translation(french, copy_parents=True)
+    translation.title = "Les bases du gouvernement ouvert"
+    translation.save_revision().publish()
+
+    links = soup(client.get(f"/fr{course.url}")).select(".facts__prerequisites a")
+
+    assert [(a.get_text(), a.get("lang")) for a in links] == [  # in the order of English titles
+        ("Integrity for beginners", "en"),
+        ("Les bases du gouvernement ouvert", None),
+    ]
