@@ -34,6 +34,26 @@ def _enrollment(user, course):
     return enrollment
 
 
+def _enrolled_elsewhere(user, course, page) -> dict | None:
+    """Where a learner not enrolled in `course` is enrolled in another language's version of
+    it (a translation is a page of its own, with its own enrolments): that version's
+    language and the address of `page` (the course, or one of its lessons) there, so that
+    the learner is sent back to their progress rather than asked to start again."""
+    if not user.is_authenticated:
+        return None
+    other = (
+        Enrollment.objects.filter(user=user, course__translation_key=course.translation_key)
+        .exclude(course=course)
+        .select_related("course__locale")
+        .first()
+    )
+    if other is None:
+        return None
+    locale = other.course.locale
+    there = type(page).objects.filter(translation_key=page.translation_key, locale=locale).first()
+    return {"language": locale.language_code, "url": (there or other.course).url}
+
+
 def course_context(request, course: CoursePage) -> dict:
     outline = progress.course_outline(course)
     lessons = [lesson for _, module_lessons in outline for lesson in module_lessons]
@@ -65,8 +85,10 @@ def course_context(request, course: CoursePage) -> dict:
             progress=progress.course_progress(enrollment, lessons=lessons),
             certificate=progress.certificate_of(enrollment),
         )
-    elif request.user.is_authenticated and prerequisites:
-        context["missing_prerequisites"] = progress.missing_prerequisites(request.user, course)
+    else:
+        context["enrolled_elsewhere"] = _enrolled_elsewhere(request.user, course, course)
+        if request.user.is_authenticated and prerequisites:
+            context["missing_prerequisites"] = progress.missing_prerequisites(request.user, course)
     return context
 
 
@@ -92,6 +114,8 @@ def lesson_context(request, lesson) -> dict:
                 next_lesson=lessons[position + 1] if position + 1 < len(lessons) else None,
             )
     enrollment = _enrollment(request.user, course) if course is not None else None
+    if course is not None and enrollment is None:
+        context["enrolled_elsewhere"] = _enrolled_elsewhere(request.user, course, lesson)
     course_progress = progress.course_progress(enrollment, lessons=lessons) if enrollment else None
     attempts_by_quiz = {}
     if enrollment is not None:

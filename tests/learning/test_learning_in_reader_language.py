@@ -173,3 +173,55 @@ def test_a_french_course_page_names_its_prerequisites_in_french_where_translated
         ("Integrity for beginners", "en"),
         ("Les bases du gouvernement ouvert", None),
     ]
+
+
+# A translated course is a page of its own, with its own enrolments.
+
+
+@pytest.fixture
+def french_course(course):
+    from wagtail.models import Locale
+
+    french = Locale.objects.get_or_create(language_code="fr")[0]
+    translation = course.copy_for_translation(french, copy_parents=True)
+    translation.title = "Rendre les engagements transformateurs"
+    translation.save_revision().publish()
+    return translation
+
+
+def test_a_learner_enrolled_in_english_is_sent_back_to_their_progress_from_the_french_version(
+    learner_client, enrollment, course, lessons, french_course
+):
+    from wagtail.models import Locale
+
+    notice = soup(learner_client.get(french_course.url)).select_one(".enrolled-elsewhere")
+    assert notice.get_text(" ", strip=True).startswith(
+        "Vous êtes inscrit à ce cours en anglais : votre progression"
+    )
+    assert notice.a["href"] == course.url and notice.a.get_text() == "Continuer en anglais"
+
+    french = Locale.objects.get(language_code="fr")
+    french_lesson = lessons[1].copy_for_translation(french, copy_parents=True)
+    french_lesson.save_revision().publish()
+    lesson_page = soup(learner_client.get(french_lesson.url))
+    assert lesson_page.select_one(".enrolled-elsewhere a")["href"] == lessons[1].url
+    assert "Vous lisez en tant qu’invité" not in lesson_page.get_text()
+
+
+def test_a_learner_enrolled_in_french_reading_the_english_course_is_told_so(
+    learner_client, learner, course, french_course
+):
+    from learning.models import Enrollment
+
+    Enrollment.objects.create(user=learner, course=french_course)
+
+    notice = soup(learner_client.get(course.url)).select_one(".enrolled-elsewhere")
+    assert notice.get_text(" ", strip=True).startswith("You are enrolled in this course in French")
+    assert notice.a["href"] == french_course.url
+
+
+def test_nobody_enrolled_in_any_version_is_told_nothing_of_the_kind(
+    learner_client, course, french_course
+):
+    assert soup(learner_client.get(french_course.url)).select(".enrolled-elsewhere") == []
+    assert soup(learner_client.get(course.url)).select(".enrolled-elsewhere") == []
