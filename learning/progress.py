@@ -601,7 +601,7 @@ def dashboard_for(user) -> list[DashboardEntry]:
     """Every enrolment of `user` with progress and certificate, in five queries at most."""
     enrollments = list(
         Enrollment.objects.filter(user=user)
-        .select_related("course", "certificate")
+        .select_related("course__locale", "certificate")
         .order_by("-enrolled_at", "-pk")
     )
     if not enrollments:

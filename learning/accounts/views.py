@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -12,12 +14,14 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from exchange.core import mail
+from exchange.core.languages import in_reader_language, localized_url
 from exchange.core.rate_limit import RateLimit, client_address, too_many_requests
 from learning.accounts import throttling, tokens
 from learning.accounts.forms import (
@@ -30,7 +34,7 @@ from learning.accounts.forms import (
     user_for_email,
 )
 from learning.models import FellowshipApplication, IntroductionRequest
-from learning.progress import dashboard_for
+from learning.progress import DashboardEntry, dashboard_for
 
 # One account email (verification link, or "you already have an account") per address per
 # this many seconds, however often the forms are posted: nobody can use the site to flood an
@@ -262,6 +266,55 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return super().form_valid(form)
 
 
+@dataclass(frozen=True)
+class DashboardCourse:
+    """A dashboard entry with the addresses of its course and next lesson.
+
+    A translated course is a page of its own, with its own enrolments: the links go where
+    the learner's progress is. Read in another language, that is the enrolled version in its
+    own language (`taken_in`, named on the dashboard) unless the course has no translation
+    into the reader's language, in which case the enrolled page itself is served under the
+    reader's prefix, with the interface in their language.
+    """
+
+    entry: DashboardEntry
+    course_url: str
+    next_lesson_url: str | None
+    taken_in: str | None
+
+    def __getattr__(self, name):
+        # The entry's enrolment, course, progress and certificate, as the template reads them.
+        return getattr(self.entry, name)
+
+
+def _dashboard_courses(request, entries: list[DashboardEntry]) -> list[DashboardCourse]:
+    reader = translation.get_language()
+    courses = [entry.course for entry in entries]
+    next_lessons = [entry.progress.next_lesson for entry in entries if entry.progress.next_lesson]
+    # Titles in the reader's language where translated; `content_language` says which.
+    in_reader_language(courses)
+    in_reader_language(next_lessons)
+    listed = []
+    for entry in entries:
+        course, lesson = entry.course, entry.progress.next_lesson
+        language = course.locale.language_code
+        translated = getattr(course, "content_language", None) == reader
+        served_here = language == reader or (language == settings.LANGUAGE_CODE and not translated)
+        for page in (course, lesson):
+            if page is not None and getattr(page, "content_language", None) != reader:
+                page.content_language = language  # its own title, in its own language
+        address = localized_url if served_here else str
+        listed.append(
+            DashboardCourse(
+                entry=entry,
+                course_url=address(course.get_url(request)),
+                next_lesson_url=address(lesson.get_url(request)) if lesson else None,
+                taken_in=None if served_here else language,
+            )
+        )
+    return listed
+
+
 @never_cache
 @login_required
 def dashboard(request):
@@ -275,12 +328,7 @@ def dashboard(request):
         request,
         "accounts/dashboard.html",
         {
-            "entries": entries,
-            # The template shows these in the reader's language (`in_reader_language`).
-            "courses": [entry.enrollment.course for entry in entries],
-            "next_lessons": [
-                entry.progress.next_lesson for entry in entries if entry.progress.next_lesson
-            ],
+            "entries": _dashboard_courses(request, entries),
             "certificates": certificates,
             "applications": applications,
             "introductions": introductions,

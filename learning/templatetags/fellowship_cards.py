@@ -13,9 +13,9 @@ from django.utils.formats import localize
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
-from exchange.core.languages import localized_url
+from exchange.core.languages import in_reader_language, localized_url
 from exchange.core.markup import blocktranslated, format_markup, sample_note, tag, theme_tags
-from exchange.templatetags.languages import country_name, in_reader_language, lang_attribute
+from exchange.templatetags.languages import country_name, lang_attribute
 
 register = template.Library()
 

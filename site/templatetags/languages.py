@@ -9,7 +9,12 @@ from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
 
 from exchange.core import reference_names
-from exchange.core.languages import localized_url, path_in_language, unprefixed
+from exchange.core.languages import (
+    in_reader_language,
+    localized_url,
+    path_in_language,
+    unprefixed,
+)
 from exchange.core.markup import format_markup
 
 register = template.Library()
@@ -115,44 +120,8 @@ def theme_description(theme) -> str:
     return reference_names.theme_description(_field(theme, "slug"), _field(theme, "description"))
 
 
-@register.simple_tag
-def in_reader_language(pages) -> list:
-    """Listed pages with the title and summary of their translation into the language being
-    read, where there is one, in one query. The pages stay the English ones (their links go
-    through `localized_pageurl`, which reaches the translation). Each page's
-    `content_language` says in which language its title and summary now are (see
-    `lang_attribute`). The card tags call this themselves: every list of cards is in the
-    reader's language wherever it is drawn."""
-    pages = list(pages)
-    language = translation.get_language()
-    if not pages or language == settings.LANGUAGE_CODE:
-        return pages
-    model = type(pages[0])
-    fields = ["title", *(["summary"] if hasattr(pages[0], "summary") else [])]
-    # Cards that did not load their translation keys have them read here, in one query.
-    if any("translation_key" in page.get_deferred_fields() for page in pages):
-        keys = dict(
-            model.objects.filter(pk__in=[page.pk for page in pages]).values_list(
-                "pk", "translation_key"
-            )
-        )
-    else:
-        keys = {page.pk: page.translation_key for page in pages}
-    translated = {
-        row.pop("translation_key"): row
-        for row in model.objects.filter(
-            translation_key__in=keys.values(),
-            locale__language_code=language,
-            live=True,
-            alias_of__isnull=True,
-        ).values("translation_key", *fields)
-    }
-    for page in pages:
-        translation_fields = translated.get(keys.get(page.pk))
-        for field, value in (translation_fields or {}).items():
-            setattr(page, field, value)
-        page.content_language = language if translation_fields else settings.LANGUAGE_CODE
-    return pages
+# Listed pages with their translation's title and summary (exchange.core.languages).
+register.simple_tag(in_reader_language)
 
 
 def _untranslated(context):

@@ -97,38 +97,72 @@ def test_a_courses_level_reads_in_the_language_on_its_page_card_and_filter(
     assert level in [option.get_text() for option in listing.select("select[name=level] option")]
 
 
-def test_the_french_dashboard_names_a_course_and_its_next_lesson_in_french_where_translated(
-    learner_client, enrollment, course, lessons
-):
+def translate(page, language_code: str, title: str):
     from wagtail.models import Locale
 
-    french = Locale.objects.get_or_create(language_code="fr")[0]
-    translation = course.copy_for_translation(french, copy_parents=True)
-    translation.title = "Rendre les engagements transformateurs"
+    locale = Locale.objects.get_or_create(language_code=language_code)[0]
+    translation = page.copy_for_translation(locale, copy_parents=True)
+    translation.title = title
     translation.save_revision().publish()
-    lesson = lessons[0].copy_for_translation(french, copy_parents=True)
-    lesson.title = "Précision et ambition"
-    lesson.save_revision().publish()
+    return translation
+
+
+def test_the_french_dashboard_names_a_course_in_french_and_opens_the_english_one_followed(
+    learner_client, enrollment, course, lessons
+):
+    translate(course, "fr", "Rendre les engagements transformateurs")
+    translate(lessons[0], "fr", "Précision et ambition")
 
     page = soup(learner_client.get("/fr/accounts/dashboard/"))
 
     title = page.select_one(".enrolment .card__title")
     assert title.get_text(strip=True) == "Rendre les engagements transformateurs"
     assert title.get("lang") is None
+    # The French version is a page of its own, without this learner's progress: the links
+    # open the English one they enrolled in, and the dashboard says so.
+    assert title.a["href"] == course.url
+    assert title.a["hreflang"] == "en"
+    continue_link = page.select_one(".enrolment__next a")
+    assert continue_link["href"] == lessons[0].url
     assert "Suivant : Précision et ambition" in page.select_one(".enrolment__next").get_text(" ")
-    # English readers still read the English course.
+    assert "Vous suivez ce cours en anglais" in page.select_one(".taken-in").get_text()
+    # English readers still read the English course, with nothing to explain.
     english = soup(learner_client.get("/accounts/dashboard/"))
     assert english.select_one(".enrolment .card__title").get_text(strip=True) == course.title
+    assert english.select_one(".enrolment .card__title a")["href"] == course.url
+    assert english.select_one(".taken-in") is None
+
+
+def test_a_course_followed_in_french_opens_in_french_from_the_english_dashboard(
+    learner, learner_client, course, lessons
+):
+    from learning.models import Enrollment
+
+    french_course = translate(course, "fr", "Rendre les engagements transformateurs")
+    french_lesson = translate(lessons[0], "fr", "Précision et ambition")
+    Enrollment.objects.create(user=learner, course=french_course)
+
+    page = soup(learner_client.get("/accounts/dashboard/"))
+
+    title = page.select_one(".enrolment .card__title")
+    assert title.get_text(strip=True) == "Rendre les engagements transformateurs"
+    assert title["lang"] == "fr"
+    assert title.a["href"] == french_course.url
+    assert title.a["href"].startswith("/fr/")
+    assert page.select_one(".enrolment__next a")["href"] == french_lesson.url
+    assert "You are taking this course in French" in page.select_one(".taken-in").get_text()
 
 
 def test_the_spanish_dashboard_marks_an_untranslated_course_title_as_english(
     learner_client, enrollment, course
 ):
-    title = soup(learner_client.get("/es/accounts/dashboard/")).select_one(
-        ".enrolment .card__title"
-    )
+    page = soup(learner_client.get("/es/accounts/dashboard/"))
+    title = page.select_one(".enrolment .card__title")
     assert title.get_text(strip=True) == course.title
     assert title["lang"] == "en"
+    # No Spanish version: the enrolled course itself is served under /es/, in Spanish.
+    assert title.a["href"] == f"/es{course.url}"
+    assert page.select_one(".taken-in") is None
 
 
 def test_an_untranslated_lessons_text_and_quiz_are_marked_english_and_its_interface_french(
