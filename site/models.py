@@ -1,8 +1,10 @@
 """The home page and site-wide settings."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
+from django.utils.translation import gettext, gettext_noop
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -150,17 +152,47 @@ def case_study_index_url() -> str | None:
     return index.url if index is not None else None
 
 
+# The footer as shipped; read in French and Spanish from the interface's translations.
+DEFAULT_FOOTER_TEXT = gettext_noop(
+    "Reform Exchange helps open-government reformers learn from peers."
+)
+
+
 @register_setting(icon="list-ul")
 class SiteSettings(BaseGenericSetting):
     """Footer and notices shown on every page, editable without a deploy."""
 
-    footer_text = models.TextField(
+    footer_text = models.TextField(blank=True, default=DEFAULT_FOOTER_TEXT)
+    footer_text_fr = models.TextField(
+        "footer text in French",
         blank=True,
-        default="Reform Exchange helps open-government reformers learn from peers.",
+        help_text="Shown on French pages. Left empty, they show the English footer text "
+        "(translated when it is the one the site came with).",
+    )
+    footer_text_es = models.TextField(
+        "footer text in Spanish",
+        blank=True,
+        help_text="Shown on Spanish pages. Left empty, they show the English footer text "
+        "(translated when it is the one the site came with).",
     )
     contact_email = models.EmailField(blank=True)
 
-    panels = [FieldPanel("footer_text"), FieldPanel("contact_email")]
+    panels = [
+        FieldPanel("footer_text"),
+        FieldPanel("footer_text_fr"),
+        FieldPanel("footer_text_es"),
+        FieldPanel("contact_email"),
+    ]
+
+    def footer_in(self, language: str) -> tuple[str, str]:
+        """The footer text for readers of `language`, and the language it is written in:
+        theirs where the editors wrote one or it is the shipped text, else the English."""
+        own = getattr(self, f"footer_text_{language}", "").strip()
+        if own:
+            return own, language
+        if self.footer_text.strip() == DEFAULT_FOOTER_TEXT:
+            return gettext(DEFAULT_FOOTER_TEXT), language
+        return self.footer_text, settings.LANGUAGE_CODE
 
     class Meta:
         verbose_name = "site settings"

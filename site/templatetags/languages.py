@@ -16,6 +16,7 @@ from exchange.core.languages import (
     unprefixed,
 )
 from exchange.core.markup import format_markup
+from exchange.models import SiteSettings
 
 register = template.Library()
 
@@ -166,3 +167,15 @@ def datetime_with_zone(value) -> str:
         return ""
     local = template_localtime(value)
     return f"{date_format(local, 'DATETIME_FORMAT')} {dateformat.format(local, 'T')}"
+
+
+@register.simple_tag(takes_context=True)
+def site_footer_text(context) -> SafeString | str:
+    """The editors' footer text as a paragraph in the reader's language (`SiteSettings.footer_in`),
+    marked ` lang="en"` when there is only the English one; nothing when it is empty."""
+    site_settings = SiteSettings.load(request_or_site=context.get("request"))
+    text, language = site_settings.footer_in(translation.get_language())
+    if not text:
+        return ""
+    marked = format_markup(' lang="{}"', language) if language != translation.get_language() else ""
+    return format_markup("<p{}>{}</p>", marked, text)

@@ -185,6 +185,34 @@ def test_footer_text_comes_from_site_settings(home, client):
     assert html.select_one("footer a[href='mailto:support@example.org']")
 
 
+def test_the_footer_as_shipped_reads_in_french_and_spanish(home, client):
+    english = soup(client.get("/")).select_one("footer p")
+    assert english.get_text() == "Reform Exchange helps open-government reformers learn from peers."
+    french = soup(client.get("/fr/")).select_one("footer p")
+    assert french.get_text().startswith("Reform Exchange aide les réformateurs")
+    assert french.get("lang") is None
+    spanish = soup(client.get("/es/")).select_one("footer p")
+    assert spanish.get_text().startswith("Reform Exchange ayuda a quienes impulsan reformas")
+
+
+def test_an_edited_footer_is_shown_in_each_language_written_and_marked_english_elsewhere(
+    home, client
+):
+    settings = SiteSettings.load()
+    settings.footer_text = "Peer learning for reformers."
+    settings.footer_text_fr = "L’apprentissage entre pairs pour les réformateurs."
+    settings.save()
+
+    french = soup(client.get("/fr/")).select_one("footer p")
+    assert french.get_text() == "L’apprentissage entre pairs pour les réformateurs."
+    assert french.get("lang") is None
+    # No Spanish text: the English one, which a screen reader must read as English.
+    spanish = soup(client.get("/es/")).select_one("footer p")
+    assert spanish.get_text() == "Peer learning for reformers."
+    assert spanish["lang"] == "en"
+    assert soup(client.get("/")).select_one("footer p").get("lang") is None
+
+
 def test_unknown_address_is_a_friendly_not_found_page(home, client):
     response = client.get("/no/such/page/")
 
