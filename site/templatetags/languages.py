@@ -5,6 +5,7 @@ from django import template
 from django.conf import settings
 from django.utils import dateformat, translation
 from django.utils.formats import date_format
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
 
@@ -137,6 +138,17 @@ def content_lang(context) -> SafeString | str:
     is marked: the interface around it is in the reader's language."""
     untranslated = _untranslated(context)
     return format_markup(' lang="{}"', untranslated.language_code) if untranslated else ""
+
+
+@register.simple_tag(takes_context=True)
+def content_text(context, text) -> SafeString:
+    """What the editors wrote, inside a sentence of the interface ("Module 1: <title>"): in a
+    `<span lang="en">` on a page served untranslated (see `content_lang`), else just escaped.
+    Used as `{% content_text module.title as title %}` before a `blocktranslate`."""
+    untranslated = _untranslated(context)
+    if not untranslated:
+        return conditional_escape(text)
+    return format_markup('<span lang="{}">{}</span>', untranslated.language_code, text)
 
 
 @register.simple_tag(takes_context=True)

@@ -178,7 +178,25 @@ def test_an_untranslated_lessons_text_and_quiz_are_marked_english_and_its_interf
     assert quiz.select_one("button").get_text() == "Envoyer les réponses"
     assert quiz.h2["lang"] == "en"
     assert {label["lang"] for label in quiz.select("label")} == {"en"}
+    # "Question 1 :" is French; the question the editors wrote, English.
+    legend = quiz.select_one("legend")
+    assert legend.get_text().startswith("Question 1 : ")
+    assert legend.span["lang"] == "en"
+    quiz_block = next(block for block in quiz_lesson.body if block.block_type == "quiz")
+    assert legend.span.get_text() == quiz_block.value["questions"][0]["text"]
     assert page.select_one("a[rel=prev] span")["lang"] == "en"
+
+
+def test_an_untranslated_courses_module_headings_mark_only_the_module_title_english(client, course):
+    module = ModulePage.objects.child_of(course).first()
+    heading = soup(client.get(f"/fr{course.url}")).select_one(".module h3 a")
+
+    assert heading.get_text() == f"Module 1 : {module.title}"
+    assert heading.span["lang"] == "en"
+    assert heading.span.get_text() == module.title
+    english = soup(client.get(course.url)).select_one(".module h3 a")
+    assert english.get_text() == f"Module 1: {module.title}"
+    assert english.span is None
 
 
 def test_an_english_lesson_marks_no_part_of_itself(learner_client, enrollment, quiz_lesson):
