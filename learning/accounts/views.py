@@ -320,7 +320,16 @@ def _dashboard_courses(request, entries: list[DashboardEntry]) -> list[Dashboard
 def dashboard(request):
     entries = dashboard_for(request.user)
     certificates = [entry.certificate for entry in entries if entry.certificate is not None]
-    applications = FellowshipApplication.objects.for_user(request.user).select_related("fellowship")
+    applications = list(
+        FellowshipApplication.objects.for_user(request.user).select_related("fellowship")
+    )
+    # A live fellowship is named as its page is, in the reader's language where translated; a
+    # deleted or unpublished one by the title it had when the learner applied.
+    in_reader_language(
+        application.fellowship
+        for application in applications
+        if application.fellowship is not None and application.fellowship.live
+    )
     introductions = IntroductionRequest.objects.for_user(request.user).select_related(
         "peer_country", "theme"
     )

@@ -437,6 +437,35 @@ def test_apply_form_is_protected_by_csrf(fellowship):
     assert response.status_code == 403
 
 
+def test_the_dashboard_names_an_applied_fellowship_in_the_readers_language(
+    client, fellowship, django_user_model
+):
+    from bs4 import BeautifulSoup
+    from wagtail.models import Locale
+
+    learner = django_user_model.objects.create_user(
+        "amina@example.org", "amina@example.org", "Pw-amina-2026"
+    )
+    make_application(fellowship)
+    spanish = fellowship.copy_for_translation(
+        Locale.objects.get_or_create(language_code="es")[0], copy_parents=True
+    )
+    spanish.title = "Gestionar un registro de beneficiarios finales"
+    spanish.save_revision().publish()
+    client.force_login(learner)
+
+    def application_link(path):
+        page = BeautifulSoup(client.get(path).content, "html.parser")
+        return page.select_one("#applications-heading + .status-list a")
+
+    link = application_link("/es/accounts/dashboard/")
+    assert link.get_text() == "Gestionar un registro de beneficiarios finales"
+    assert link.get("lang") is None
+    french = application_link("/fr/accounts/dashboard/")  # no French version: English, marked
+    assert (french.get_text(), french["lang"]) == (fellowship.title, "en")
+    assert application_link("/accounts/dashboard/").get_text() == fellowship.title
+
+
 def test_deleting_a_fellowship_keeps_its_applications(fellowship):
     application = make_application(fellowship)
     title = fellowship.title
