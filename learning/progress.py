@@ -261,6 +261,84 @@ def enrol(user, course: CoursePage) -> Enrollment:
         return Enrollment.objects.get(user=user, course=course)
 
 
+def move_enrolment(enrollment: Enrollment, course: CoursePage) -> Enrollment:
+    """Carry `enrollment` over to `course`, another language's version of its course (a
+    translation is a page of its own, with its own enrolments), with what maps onto it:
+
+    - each lesson done, onto the lesson with the same translation key;
+    - each quiz passed, onto the quiz in the same position of that lesson, when it asks as
+      many questions (translations made in the admin keep a quiz's block id, but not every
+      translation is made that way). Failed attempts are not carried: the wait after one
+      belongs to the quiz in the other language.
+
+    The enrolment date is kept and the old enrolment is removed. A completed enrolment stays
+    where its certificate was issued.
+    """
+    source = enrollment.course
+    if course.pk == source.pk or course.translation_key != source.translation_key:
+        raise ProgressError(_("This is not another language’s version of your course."))
+    if enrollment.completed_at is not None or certificate_of(enrollment) is not None:
+        raise ProgressError(
+            _("You completed this course: it stays in the language of your certificate.")
+        )
+    if Enrollment.objects.filter(user_id=enrollment.user_id, course=course).exists():
+        raise ProgressError(_("You are already enrolled in this version of the course."))
+    targets = {
+        lesson.translation_key: lesson for lesson in LessonPage.objects.descendant_of(course)
+    }
+    lessons = {
+        lesson.pk: targets.get(lesson.translation_key)
+        for lesson in LessonPage.objects.descendant_of(source)
+    }
+    with transaction.atomic():
+        moved = Enrollment.objects.create(user_id=enrollment.user_id, course=course)
+        Enrollment.objects.filter(pk=moved.pk).update(enrolled_at=enrollment.enrolled_at)
+        LessonProgress.objects.bulk_create(
+            LessonProgress(enrollment=moved, lesson=lessons[lesson_id])
+            for lesson_id in enrollment.lesson_progress.values_list("lesson_id", flat=True)
+            if lessons.get(lesson_id) is not None
+        )
+        QuizAttempt.objects.bulk_create(_passed_quizzes_moved(enrollment, moved, lessons))
+        enrollment.delete()
+    maybe_complete(moved)
+    return moved
+
+
+def _passed_quizzes_moved(enrollment, moved, lessons) -> list[QuizAttempt]:
+    """The latest passed attempt at each quiz of `enrollment`, as attempts of `moved` at the
+    quiz in the same position of the mapped lesson (see `move_enrolment`)."""
+    attempts = {}
+    for attempt in enrollment.quiz_attempts.filter(passed=True).order_by("created_at", "pk"):
+        attempts[(attempt.lesson_id, attempt.quiz_id)] = attempt
+    source_lessons = {
+        lesson.pk: lesson
+        for lesson in LessonPage.objects.filter(pk__in={lesson for lesson, _ in attempts})
+    }
+    carried = []
+    for (lesson_id, quiz_id), attempt in attempts.items():
+        target = lessons.get(lesson_id)
+        if target is None:
+            continue
+        source_quizzes, target_quizzes = source_lessons[lesson_id].quizzes(), target.quizzes()
+        position = next((i for i, (id_, _) in enumerate(source_quizzes) if id_ == quiz_id), None)
+        if position is None or position >= len(target_quizzes):
+            continue
+        target_id, target_quiz = target_quizzes[position]
+        if len(target_quiz["questions"]) != len(source_quizzes[position][1]["questions"]):
+            continue
+        carried.append(
+            QuizAttempt(
+                enrollment=moved,
+                lesson=target,
+                quiz_id=target_id,
+                answers=attempt.answers,
+                score=attempt.score,
+                passed=True,
+            )
+        )
+    return carried
+
+
 def _check_lesson(enrollment: Enrollment, lesson: LessonPage) -> None:
     if not isinstance(lesson, LessonPage) or not lesson_in_course(lesson, enrollment.course):
         raise LessonNotInCourse(lesson, enrollment.course)

@@ -51,7 +51,12 @@ def _enrolled_elsewhere(user, course, page) -> dict | None:
         return None
     locale = other.course.locale
     there = type(page).objects.filter(translation_key=page.translation_key, locale=locale).first()
-    return {"language": locale.language_code, "url": (there or other.course).url}
+    return {
+        "language": locale.language_code,
+        "url": (there or other.course).url,
+        # Until it is completed, the enrolment can follow the learner here (`move_enrolment`).
+        "move_url": f"{_address(course)}move-here/" if other.completed_at is None else None,
+    }
 
 
 def course_context(request, course: CoursePage) -> dict:
@@ -183,6 +188,37 @@ def enrol(request, course):
     messages.success(
         request,
         _("You are enrolled in “%(title)s”. Start with the first lesson.")
+        % {"title": course.title},
+    )
+    return redirect(_address(course))
+
+
+def move_enrolment_here(request, course):
+    """Bring the learner's enrolment in another language's version of `course` here, with
+    their progress (`progress.move_enrolment`)."""
+    if (refused := _post_only(request)) is not None:
+        return refused
+    if not request.user.is_authenticated:
+        return redirect_to_login(_address(course))
+    other = (
+        Enrollment.objects.filter(user=request.user, course__translation_key=course.translation_key)
+        .exclude(course=course)
+        .select_related("course")
+        .first()
+    )
+    if other is None:
+        messages.info(
+            request, _("You are not enrolled in another language’s version of this course.")
+        )
+        return redirect(_address(course))
+    try:
+        progress.move_enrolment(other, course)
+    except progress.ProgressError as error:
+        messages.error(request, str(error))
+        return redirect(_address(course))
+    messages.success(
+        request,
+        _("You now follow “%(title)s” in this version, with your progress.")
         % {"title": course.title},
     )
     return redirect(_address(course))

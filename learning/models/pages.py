@@ -181,6 +181,10 @@ class CoursePage(RoutablePageMixin, Page):
     def enrol(self, request):
         return _serving().enrol(request, self)
 
+    @path("move-here/")
+    def move_enrolment_here(self, request):
+        return _serving().move_enrolment_here(request, self)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context.update(_serving().course_context(request, self))
