@@ -281,8 +281,7 @@ def move_enrolment(enrollment: Enrollment, course: CoursePage) -> Enrollment:
         raise ProgressError(
             _("You completed this course: it stays in the language of your certificate.")
         )
-    if Enrollment.objects.filter(user_id=enrollment.user_id, course=course).exists():
-        raise ProgressError(_("You are already enrolled in this version of the course."))
+    already_there = ProgressError(_("You are already enrolled in this version of the course."))
     targets = {
         lesson.translation_key: lesson for lesson in LessonPage.objects.descendant_of(course)
     }
@@ -291,7 +290,14 @@ def move_enrolment(enrollment: Enrollment, course: CoursePage) -> Enrollment:
         for lesson in LessonPage.objects.descendant_of(source)
     }
     with transaction.atomic():
-        moved = Enrollment.objects.create(user_id=enrollment.user_id, course=course)
+        # Two clicks at once: the second finds the enrolment moved, or the new one there.
+        if not Enrollment.objects.select_for_update().filter(pk=enrollment.pk).exists():
+            raise already_there
+        try:
+            with transaction.atomic():
+                moved = Enrollment.objects.create(user_id=enrollment.user_id, course=course)
+        except IntegrityError:
+            raise already_there from None
         Enrollment.objects.filter(pk=moved.pk).update(enrolled_at=enrollment.enrolled_at)
         LessonProgress.objects.bulk_create(
             LessonProgress(enrollment=moved, lesson=lessons[lesson_id])

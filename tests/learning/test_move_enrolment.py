@@ -115,3 +115,18 @@ def test_moving_needs_a_logged_in_post_and_an_enrolment_elsewhere(
     # Enrolled in this very version already: nothing to move.
     with pytest.raises(progress.ProgressError):
         progress.move_enrolment(enrollment, course)
+
+
+def test_a_second_click_on_switch_finds_the_enrolment_moved_and_changes_nothing(
+    learner_client, learner, course, halfway
+):
+    french = translate_course(course)
+    progress.move_enrolment(halfway, french)
+
+    with pytest.raises(progress.ProgressError):
+        progress.move_enrolment(halfway, french)  # the enrolment as the second request read it
+    response = learner_client.post(f"{french.url}move-here/", follow=True)
+
+    assert response.status_code == 200
+    assert Enrollment.objects.filter(user=learner).count() == 1
+    assert LessonProgress.objects.filter(enrollment__course=french).count() == 1
