@@ -32,7 +32,7 @@ from operator import or_
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -271,8 +271,8 @@ def move_enrolment(enrollment: Enrollment, course: CoursePage) -> Enrollment:
       translation is made that way). Failed attempts are not carried: the wait after one
       belongs to the quiz in the other language.
 
-    The enrolment date is kept and the old enrolment is removed. A completed enrolment stays
-    where its certificate was issued.
+    The dates of the enrolment and of each lesson done are kept; the old enrolment is
+    removed. A completed enrolment stays where its certificate was issued.
     """
     source = enrollment.course
     if course.pk == source.pk or course.translation_key != source.translation_key:
@@ -299,11 +299,22 @@ def move_enrolment(enrollment: Enrollment, course: CoursePage) -> Enrollment:
         except IntegrityError:
             raise already_there from None
         Enrollment.objects.filter(pk=moved.pk).update(enrolled_at=enrollment.enrolled_at)
-        LessonProgress.objects.bulk_create(
-            LessonProgress(enrollment=moved, lesson=lessons[lesson_id])
-            for lesson_id in enrollment.lesson_progress.values_list("lesson_id", flat=True)
+        done = {
+            lessons[lesson_id].pk: completed_at
+            for lesson_id, completed_at in enrollment.lesson_progress.values_list(
+                "lesson_id", "completed_at"
+            )
             if lessons.get(lesson_id) is not None
+        }
+        LessonProgress.objects.bulk_create(
+            LessonProgress(enrollment=moved, lesson_id=lesson_id) for lesson_id in done
         )
+        if done:  # `completed_at` is set on creation: each lesson's own date, in one update
+            LessonProgress.objects.filter(enrollment=moved).update(
+                completed_at=Case(
+                    *(When(lesson_id=lesson_id, then=Value(at)) for lesson_id, at in done.items())
+                )
+            )
         QuizAttempt.objects.bulk_create(_passed_quizzes_moved(enrollment, moved, lessons))
         enrollment.delete()
     maybe_complete(moved)
