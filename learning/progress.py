@@ -261,6 +261,19 @@ def enrol(user, course: CoursePage) -> Enrollment:
         return Enrollment.objects.get(user=user, course=course)
 
 
+def enrolment_in_other_version(user, course: CoursePage) -> Enrollment | None:
+    """`user`'s enrolment in another language's version of `course` (same translation key),
+    with that course and its locale, if they have one."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Enrollment.objects.filter(user=user, course__translation_key=course.translation_key)
+        .exclude(course=course)
+        .select_related("course__locale")
+        .first()
+    )
+
+
 def move_enrolment(enrollment: Enrollment, course: CoursePage) -> Enrollment:
     """Carry `enrollment` over to `course`, another language's version of its course (a
     translation is a page of its own, with its own enrolments), with what maps onto it:
@@ -286,8 +299,8 @@ def move_enrolment(enrollment: Enrollment, course: CoursePage) -> Enrollment:
         lesson.translation_key: lesson for lesson in LessonPage.objects.descendant_of(course)
     }
     lessons = {
-        lesson.pk: targets.get(lesson.translation_key)
-        for lesson in LessonPage.objects.descendant_of(source)
+        pk: targets.get(key)
+        for pk, key in LessonPage.objects.descendant_of(source).values_list("pk", "translation_key")
     }
     with transaction.atomic():
         # Two clicks at once: the second finds the enrolment moved, or the new one there.

@@ -39,14 +39,7 @@ def _enrolled_elsewhere(user, course, page) -> dict | None:
     it (a translation is a page of its own, with its own enrolments): that version's
     language and the address of `page` (the course, or one of its lessons) there, so that
     the learner is sent back to their progress rather than asked to start again."""
-    if not user.is_authenticated:
-        return None
-    other = (
-        Enrollment.objects.filter(user=user, course__translation_key=course.translation_key)
-        .exclude(course=course)
-        .select_related("course__locale")
-        .first()
-    )
+    other = progress.enrolment_in_other_version(user, course)
     if other is None:
         return None
     locale = other.course.locale
@@ -200,12 +193,7 @@ def move_enrolment_here(request, course):
         return refused
     if not request.user.is_authenticated:
         return redirect_to_login(_address(course))
-    other = (
-        Enrollment.objects.filter(user=request.user, course__translation_key=course.translation_key)
-        .exclude(course=course)
-        .select_related("course")
-        .first()
-    )
+    other = progress.enrolment_in_other_version(request.user, course)
     if other is None:
         messages.info(
             request, _("You are not enrolled in another language’s version of this course.")
