@@ -282,10 +282,6 @@ class DashboardCourse:
     next_lesson_url: str | None
     taken_in: str | None
 
-    def __getattr__(self, name):
-        # The entry's enrolment, course, progress and certificate, as the template reads them.
-        return getattr(self.entry, name)
-
 
 def _dashboard_courses(request, entries: list[DashboardEntry]) -> list[DashboardCourse]:
     reader = translation.get_language()

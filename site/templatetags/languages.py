@@ -185,9 +185,10 @@ def datetime_with_zone(value) -> str:
 def site_footer_text(context) -> SafeString | str:
     """The editors' footer text as a paragraph in the reader's language (`SiteSettings.footer_in`),
     marked ` lang="en"` when there is only the English one; nothing when it is empty."""
+    reader = translation.get_language()
     site_settings = SiteSettings.load(request_or_site=context.get("request"))
-    text, language = site_settings.footer_in(translation.get_language())
+    text, language = site_settings.footer_in(reader)
     if not text:
         return ""
-    marked = format_markup(' lang="{}"', language) if language != translation.get_language() else ""
+    marked = format_markup(' lang="{}"', language) if language != reader else ""
     return format_markup("<p{}>{}</p>", marked, text)
