@@ -39,7 +39,7 @@ class SearchDocument(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["type", "country"]),
-            # Everything ranking and facets read of a match, so that they never read the
+            # Everything ranking and filters read of a match, so that they never read the
             # rows themselves, whose texts (kilobytes each) come first.
             models.Index(
                 fields=[
@@ -59,23 +59,6 @@ class SearchDocument(models.Model):
                 ],
                 name="search_document_narrow",
             ),
-            # The facet columns in the order facets group them: a match set that is a large
-            # share of the index is counted by reading this index in order (SQLite),
-            # instead of sorting the matches (search/backends/embedded.py, `_facets`).
-            models.Index(
-                fields=[
-                    "country",
-                    "region",
-                    "income_group",
-                    "type",
-                    "starred",
-                    "complete",
-                    "opened_government",
-                    "implemented",
-                    "country_name",
-                ],
-                name="search_document_facets",
-            ),
         ]
 
     def __str__(self):
@@ -83,7 +66,7 @@ class SearchDocument(models.Model):
 
 
 class SearchDocumentTheme(models.Model):
-    """One theme of a document: a row each, so theme facets are a GROUP BY."""
+    """One theme of a document: a row each, for the theme filter and the facet counts."""
 
     document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="themes")
     theme = models.CharField(max_length=100)
@@ -92,7 +75,7 @@ class SearchDocumentTheme(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["document", "theme"], name="unique_document_theme")
         ]
-        # The theme filter, and theme facets read in theme order (as `search_document_facets`).
+        # The theme filter.
         indexes = [models.Index(fields=["theme", "document"], name="search_theme_documents")]
 
     def __str__(self):

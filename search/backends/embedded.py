@@ -9,7 +9,6 @@ weighting behave the same; only the "text" part differs per database.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
@@ -17,7 +16,6 @@ from django.db import connection, transaction
 from django.utils.html import escape
 
 from search.backends.base import (
-    DOCUMENT_TYPES,
     FIELD_WEIGHTS,
     OTHER_LANGUAGE_WEIGHT,
     OUTCOME_BOOST,
@@ -33,6 +31,7 @@ from search.backends.base import (
     exact_words,
     is_abbreviation,
 )
+from search.backends.facet_counts import facets_of, index_changed
 from search.backends.fragments import best_fragment
 from search.models import SearchDocument, SearchDocumentTheme
 
@@ -43,13 +42,6 @@ MARK_START, MARK_END = "\x02", "\x03"
 HITS = "search_matches"
 NO_FILTER = "1=1"
 NARROW_INDEX = "search_document_narrow"  # SearchDocument.Meta.indexes
-FACETS_INDEX = "search_document_facets"
-THEME_INDEX = "search_theme_documents"  # SearchDocumentTheme.Meta.indexes
-# SQLite counts the facets of matches that are more than this share of the index by
-# reading the facet indexes in order, testing each document against the matches, rather
-# than by sorting the matches: at 10,000 documents, reading the index costs what sorting
-# a tenth of them does, and half of sorting 8,000 (measured, 4.6 ms instead of 9).
-INDEX_ORDER_SHARE = 0.1
 SAFE_TERM = re.compile(r"[^\w]+", re.UNICODE)
 TITLE_WEIGHT, SUMMARY_WEIGHT, BODY_WEIGHT = (
     FIELD_WEIGHTS[name] for name in ("title", "summary", "body")
@@ -331,15 +323,13 @@ class _PostgresText:
 
 class _Matches(NamedTuple):
     """The documents a search matches, as SQL: `FROM ... WHERE ...` and its parameters,
-    whether text was searched (there is a relevance), optionally a shorter query of their
-    ids alone (`ids`), and, on SQLite, the same documents read in facet order
-    (`in_facet_order`, with the same parameters)."""
+    whether text was searched (there is a relevance), and optionally a shorter query of
+    their ids alone (`ids`)."""
 
     from_where: str
     params: list
     has_text: bool
     ids_sql: str | None = None
-    in_facet_order: str | None = None
 
     @property
     def ids(self) -> str:
@@ -403,16 +393,20 @@ class EmbeddedBackend(SearchBackend):
         )
         with connection.cursor() as cursor:
             self.text.update_vectors(cursor, ids)
+        index_changed()
         return len(rows)
 
     def delete(self, doc_ids: Iterable[str]) -> None:
-        SearchDocument.objects.filter(doc_id__in=list(doc_ids)).delete()
+        deleted, _ = SearchDocument.objects.filter(doc_id__in=list(doc_ids)).delete()
+        if deleted:
+            index_changed()
 
     def rebuild(self, documents, progress: Callable[[int], None] | None = None) -> int:
         """Replace everything in one transaction: readers see the old index until commit."""
         written = 0
         with transaction.atomic():
             SearchDocument.objects.all().delete()
+            index_changed()
             batch: list[IndexDocument] = []
             for document in documents:
                 batch.append(document)
@@ -488,8 +482,6 @@ class EmbeddedBackend(SearchBackend):
                 has_text=True,
                 # Unfiltered, the hits are the matches: no need to join the documents.
                 ids_sql=f"SELECT id FROM temp.{HITS}" if where == NO_FILTER else None,
-                in_facet_order=f"FROM {DOCS} d INDEXED BY {FACETS_INDEX} "
-                f"WHERE d.id IN (SELECT id FROM temp.{HITS}) AND {where}",
             )
         cte_sql, cte_params = self.text.cte(query)
         return _Matches(
@@ -624,86 +616,7 @@ class EmbeddedBackend(SearchBackend):
         return snippets
 
     def _facets(self, cursor, matches: _Matches) -> dict[str, list[FacetValue]]:
-        """Counts per value, labelled as the Elasticsearch backend labels them.
-
-        Two passes over the matches, whatever their number: one on the place facets
-        (country, region, income group), with a sum per type and outcome in each group
-        (a GROUP BY on every facet column at once sorted thousands of wide keys), one on
-        the themes.
-        """
-        places = ["country", "region", "income_group"]
-        sums = ["COUNT(*) FILTER (WHERE d.type = %s)" for _ in DOCUMENT_TYPES] + [
-            f"COUNT(*) FILTER (WHERE d.{outcome})" for outcome in OUTCOMES
-        ]
-        in_index_order = self._facets_in_index_order(cursor, matches)
-        cursor.execute(
-            f"SELECT {', '.join(f'd.{column}' for column in places)}, "
-            f"COUNT(*), MAX(d.country_name), {', '.join(sums)} "
-            f"{matches.in_facet_order if in_index_order else matches.from_where} "
-            f"GROUP BY {', '.join(f'd.{column}' for column in places)}",
-            [*DOCUMENT_TYPES, *matches.params],
-        )
-        counts = {name: Counter() for name in [*places, "type", *OUTCOMES]}
-        types = len(DOCUMENT_TYPES)
-        country_names = {}
-        for country, region, income_group, count, country_name, *sums_of_group in cursor.fetchall():
-            for name, value in zip(places, (country, region, income_group), strict=True):
-                if value:  # no empty country or region
-                    counts[name][value] += count
-            per_type, per_outcome = sums_of_group[:types], sums_of_group[types:]
-            counts["type"].update(
-                {name: n for name, n in zip(DOCUMENT_TYPES, per_type, strict=True) if n}
-            )
-            for name, n in zip(OUTCOMES, per_outcome, strict=True):
-                counts[name][True] += n
-            if country:
-                country_names[country] = country_name or country
-
-        def by_count(counter):
-            return sorted(counter.items(), key=lambda item: (-item[1], item[0]))
-
-        type_order = {name: position for position, name in enumerate(DOCUMENT_TYPES)}
-        facets = {
-            "type": [
-                FacetValue(value, count, DOCUMENT_TYPES.get(value, value))
-                for value, count in sorted(
-                    counts["type"].items(),
-                    key=lambda item: (type_order.get(item[0], len(type_order)), item[0]),
-                )
-            ],
-            "country": [
-                FacetValue(value, count, country_names[value])
-                for value, count in by_count(counts["country"])
-            ],
-            "region": [FacetValue(v, c, v) for v, c in by_count(counts["region"])],
-            "income_group": [FacetValue(v, c, v) for v, c in by_count(counts["income_group"])],
-            "outcome": [
-                FacetValue(name, counts[name][True], label)
-                for name, label in OUTCOMES.items()
-                if counts[name][True]
-            ],
-        }
-        # In index order, `+`: the match test is no constraint to look documents up by
-        # (SQLite would seek each theme's documents, one theme at a time).
-        source, tested = (
-            (f"{THEMES} th INDEXED BY {THEME_INDEX}", "+th.document_id")
-            if in_index_order
-            else (f"{THEMES} th", "th.document_id")
-        )
-        cursor.execute(
-            f"SELECT th.theme, COUNT(*) FROM {source} WHERE {tested} IN ({matches.ids}) "
-            "GROUP BY th.theme ORDER BY COUNT(*) DESC, th.theme",
-            matches.ids_params,
-        )
-        facets["theme"] = [FacetValue(value, count) for value, count in cursor.fetchall()]
-        return facets
-
-    def _facets_in_index_order(self, cursor, matches: _Matches) -> bool:
-        """Whether to count facets in index order: on SQLite, when the text matched more than
-        INDEX_ORDER_SHARE of the index."""
-        if not matches.in_facet_order:
-            return False
-        # Counts, not rows: SQLite answers both from its B-tree pages in microseconds.
-        cursor.execute(f"SELECT (SELECT COUNT(*) FROM temp.{HITS}), (SELECT COUNT(*) FROM {DOCS})")
-        text_matches, documents = cursor.fetchone()
-        return text_matches > INDEX_ORDER_SHARE * documents
+        """Counts per value over every match: their ids, read once, counted against this
+        process's copy of the facet columns (search/backends/facet_counts.py)."""
+        cursor.execute(matches.ids, matches.ids_params)
+        return facets_of(pk for (pk,) in cursor.fetchall())
