@@ -173,7 +173,8 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 # One cache shared by every process of an installation (each gunicorn worker, management
 # commands, imports), so a publish anywhere retires cached pages everywhere and rate limits
 # count across workers: Redis when REDIS_URL is set, otherwise a table in the site's own
-# database, which needs no server (`migrate` creates it; docs/operations.md).
+# database, which needs no server (`migrate` creates it; docs/operations.md): Django's
+# database cache with a leaner read (exchange.core.cache).
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -185,7 +186,7 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "exchange.core.cache.DatabaseCache",
             "LOCATION": "exchange_cache",
             "KEY_PREFIX": "reform-exchange",
             # Pages, country profiles, counters: past this, a third of the entries go.

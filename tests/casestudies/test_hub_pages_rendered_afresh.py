@@ -21,7 +21,7 @@ def database_cache(settings):
     """The shared cache as production has it without Redis: every read is a query."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "exchange.core.cache.DatabaseCache",
             "LOCATION": "exchange_cache",
             "KEY_PREFIX": "reform-exchange",
         }

@@ -11,7 +11,6 @@ import uuid
 
 import pytest
 from django.core.cache import caches
-from django.core.cache.backends.db import DatabaseCache
 from django.db import connection
 from django.http import HttpResponse
 from django.test import override_settings
@@ -24,6 +23,7 @@ from casestudies.factories import (
 )
 from casestudies.signals import commitments_imported, countries_imported
 from exchange.core import page_cache
+from exchange.core.cache import DatabaseCache
 from tests.conftest import require_service
 
 pytestmark = [pytest.mark.django_db]
@@ -271,7 +271,7 @@ def test_the_default_cache_is_shared_by_every_process():
     if base.REDIS_URL:
         assert base.CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache"
     else:
-        assert base.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+        assert base.CACHES["default"]["BACKEND"] == "exchange.core.cache.DatabaseCache"
         assert base.CACHES["default"]["LOCATION"] == "exchange_cache"
 
 
@@ -281,7 +281,7 @@ def test_migrate_creates_the_cache_table(db):
 
 def _database_cache() -> dict:
     return {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "exchange.core.cache.DatabaseCache",
         "LOCATION": "exchange_cache",
         "KEY_PREFIX": "reform-exchange",
     }

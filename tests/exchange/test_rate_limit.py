@@ -5,13 +5,13 @@ import time
 import uuid
 
 import pytest
-from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
 from django.http import HttpResponse
 from django.test import RequestFactory
 
 from exchange.core import rate_limit
+from exchange.core.cache import DatabaseCache
 from exchange.core.rate_limit import RateLimit, client_address, too_many_requests
 from tests.conftest import require_service
 from tests.learning.cache_workers import (

@@ -3,13 +3,13 @@ restrictions apply, the site settings) comes from the shared content cache, and 
 any of them shows at once, in every process (exchange.site_frame.SiteFrame)."""
 
 import pytest
-from django.core.cache.backends.db import DatabaseCache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction, Site
 
 from casestudies.factories import CaseStudyPageFactory, CountryFactory, ThemeFactory
 from exchange.core import page_cache
+from exchange.core.cache import DatabaseCache
 from exchange.models import SiteSettings
 from learning.factories import FellowshipPageFactory
 from learning.models import FellowshipIndexPage
@@ -206,7 +206,7 @@ def other_process(settings, monkeypatch):
     """The site's default cache, the database's, shared with another process that has its own
     client of it (as another gunicorn worker or `manage.py shell` does)."""
     config = {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "exchange.core.cache.DatabaseCache",
         "LOCATION": "exchange_cache",
         "KEY_PREFIX": "reform-exchange",
     }

