@@ -279,10 +279,12 @@ def move_enrolment(enrollment: Enrollment, course: CoursePage) -> Enrollment:
     translation is a page of its own, with its own enrolments), with what maps onto it:
 
     - each lesson done, onto the lesson with the same translation key;
-    - each quiz passed, onto the quiz in the same position of that lesson, when it asks as
-      many questions (translations made in the admin keep a quiz's block id, but not every
-      translation is made that way). Failed attempts are not carried: the wait after one
-      belongs to the quiz in the other language.
+    - each quiz passed, onto the quiz in the same position of that lesson, when it has the
+      same answer key: as many questions, each with as many choices, right in the same places
+      (translations made in the admin keep a quiz's block id, but not every translation is
+      made that way; answers are stored as choice positions, so a quiz whose choices were
+      put in another order must be taken again). Failed attempts are not carried: the wait
+      after one belongs to the quiz in the other language.
 
     The dates of the enrolment and of each lesson done are kept; the old enrolment is
     removed. A completed enrolment stays where its certificate was issued.
@@ -354,7 +356,7 @@ def _passed_quizzes_moved(enrollment, moved, lessons) -> list[QuizAttempt]:
         if position is None or position >= len(target_quizzes):
             continue
         target_id, target_quiz = target_quizzes[position]
-        if len(target_quiz["questions"]) != len(source_quizzes[position][1]["questions"]):
+        if _answer_key(target_quiz) != _answer_key(source_quizzes[position][1]):
             continue
         carried.append(
             QuizAttempt(
@@ -367,6 +369,14 @@ def _passed_quizzes_moved(enrollment, moved, lessons) -> list[QuizAttempt]:
             )
         )
     return carried
+
+
+def _answer_key(quiz) -> list[list[bool]]:
+    """Which choices of each question of `quiz` (a quiz block's value) are right, in order."""
+    return [
+        [bool(choice["correct"]) for choice in question["choices"]]
+        for question in quiz["questions"]
+    ]
 
 
 def _check_lesson(enrollment: Enrollment, lesson: LessonPage) -> None:

@@ -89,6 +89,29 @@ def test_a_quiz_translated_under_another_block_id_is_matched_by_its_position(
     assert (attempt.lesson_id, attempt.quiz_id, attempt.passed) == (last.pk, "quiz-fr-0001", True)
 
 
+def test_a_quiz_whose_choices_were_reordered_in_translation_is_taken_again(
+    learner, course, halfway
+):
+    """Answers are kept as choice positions: carried over to a quiz whose right choice moved,
+    they would be shown against other choices."""
+    french = translate_course(course)
+    last = french_lessons(french)[-1]
+    raw = list(last.body.raw_data)
+    for block in raw:
+        if block["type"] == "quiz":
+            first = block["value"]["questions"][0]
+            choices = first.get("value", first)["choices"]  # a plain value or a list item
+            choices.append(choices.pop(0))  # the right choice is now the first
+    last.body = raw
+    last.save_revision().publish()
+
+    moved = progress.move_enrolment(halfway, french)
+
+    assert not QuizAttempt.objects.filter(enrollment=moved).exists()
+    assert progress.course_progress(moved).passed_quizzes == set()
+    assert LessonProgress.objects.filter(enrollment=moved).count() == 1
+
+
 def test_a_completed_course_stays_with_its_certificate(learner_client, learner, course, enrollment):
     for lesson in progress.course_lessons(course):
         progress.complete_lesson(enrollment, lesson)
