@@ -30,7 +30,7 @@ from search.process_copy import ProcessCopy
 PLACES = ("country", "region", "income_group")
 TOKEN_KEY = "search:facet-columns"
 # Bounds how long a copy built from rows a failed index write then rolled back can last
-# (nothing retires it otherwise); rebuilding costs about 40 ms at 10,000 documents.
+# (nothing retires it otherwise); rebuilding costs about 90 ms at 10,000 documents.
 TOKEN_SECONDS = 3600
 
 
