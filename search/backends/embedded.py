@@ -365,6 +365,8 @@ class EmbeddedBackend(SearchBackend):
                 batch = []
         if batch:
             written += self._write(batch)
+        if written:
+            index_changed()
         return written
 
     def _write(self, documents: list[IndexDocument]) -> int:
@@ -393,7 +395,6 @@ class EmbeddedBackend(SearchBackend):
         )
         with connection.cursor() as cursor:
             self.text.update_vectors(cursor, ids)
-        index_changed()
         return len(rows)
 
     def delete(self, doc_ids: Iterable[str]) -> None:
@@ -406,7 +407,6 @@ class EmbeddedBackend(SearchBackend):
         written = 0
         with transaction.atomic():
             SearchDocument.objects.all().delete()
-            index_changed()
             batch: list[IndexDocument] = []
             for document in documents:
                 batch.append(document)
@@ -422,6 +422,7 @@ class EmbeddedBackend(SearchBackend):
             if connection.vendor == "sqlite":
                 with connection.cursor() as cursor:
                     cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+            index_changed()
         return written
 
     def ping(self) -> bool:

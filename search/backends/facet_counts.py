@@ -7,12 +7,12 @@ it as a bitmask (a Python int, one bit per document). A search reads its matches
 (the same SQL on SQLite and PostgreSQL), turns them into a mask, and each count is an AND
 and a population count: about 2 ms for 7,000 matches (reading their ids adds 2 to 4).
 
-One truth across processes: the copy is a `ProcessCopy`, whose shared token the backend's
-writes retire (`index_changed`): at once, so the writing process counts its own change, and
-again at commit, so that a process that rebuilt its copy from the rows before the commit
-rebuilds it again. A match the copy does not know (a document indexed after the copy was
-built, by a write that did not reach this process's token yet) makes it rebuild, so a count
-never leaves out a document.
+One truth across processes: the copy is a `ProcessCopy`, whose shared token each of the
+backend's writes (an index, a delete, a rebuild) retires (`index_changed`): at once, so the
+writing process counts its own change, and again at commit, so that a process that rebuilt
+its copy from the rows before the commit rebuilds it again. A match the copy does not know
+(a document indexed after the copy was built, by a write that did not reach this process's
+token yet) makes it rebuild, so a count never leaves out a document.
 """
 
 from __future__ import annotations
