@@ -24,21 +24,20 @@ from django.utils.timezone import now
 
 
 class DatabaseCache(DjangoDatabaseCache):
+    def __init__(self, table, params):
+        super().__init__(table, params)
+        self._selects: dict[int, str] = {}  # the query for each number of keys asked so far
+
     @cached_property
     def _database(self) -> str:
         # Django's routers take no hints for the cache model: the answer never changes.
         return router.db_for_read(self.cache_model_class)
 
-    @cached_property
-    def _selects(self) -> dict[tuple[str, int], str]:
-        """The query for a vendor's SQL and a number of keys, built on first use."""
-        return {}
-
     def _select(self, connection, count: int) -> str:
-        select = self._selects.get((connection.vendor, count))
+        select = self._selects.get(count)
         if select is None:
             quote = connection.ops.quote_name
-            select = self._selects[connection.vendor, count] = (
+            select = self._selects[count] = (
                 f"SELECT {quote('cache_key')}, {quote('value')}, {quote('expires')} < %s "
                 f"FROM {quote(self._table)} WHERE {quote('cache_key')} IN "
                 f"({', '.join(['%s'] * count)})"
