@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import pickle
 import re
 import threading
 import time
@@ -162,40 +161,50 @@ class CachedPage:
     response: object  # an HttpResponse, rendered
 
 
+@dataclass(frozen=True)
+class KeptPage:
+    """A page as this process keeps it: what the site answered, as it left Django (every
+    middleware's headers included), to be sent again as it is (exchange.front_door)."""
+
+    version: int
+    expires: float
+    status: str  # "200 OK"
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+
 class RecentPages:
-    """The pages this process served lately, pickled, at most `max_bytes` of them (least
-    recently served go first).
+    """The pages this process served lately, at most `max_bytes` of them (least recently
+    served go first).
 
     A hit in the shared cache reads the whole page (tens of kilobytes, base64 in the
-    database cache) and unpickles it: about 75 µs of a cached page's 240. Kept here, a page
-    costs only the read of the version, still asked of the shared cache on every request:
-    a page counts only while the version it was rendered under is the current one, in
-    every process, so this keeps no truth of its own.
+    database cache), unpickles it and sends it through Django's middleware again. Kept here
+    as the bytes that were sent, a page costs only the read of the version, still asked of
+    the shared cache on every request: a page counts only while the version it was rendered
+    under is the current one, in every process, so this keeps no truth of its own.
     """
 
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
-        self._pages: OrderedDict[str, tuple[int, float, bytes]] = OrderedDict()
+        self._pages: OrderedDict[str, KeptPage] = OrderedDict()
         self._bytes = 0
         # Gunicorn's sync workers serve one request at a time; runserver uses threads.
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> tuple[int, float, bytes] | None:
-        """(version, expires, pickled response) of the page under `key`, if kept."""
+    def get(self, key: str) -> KeptPage | None:
         with self._lock:
             page = self._pages.get(key)
             if page is not None:
                 self._pages.move_to_end(key)
             return page
 
-    def put(self, key: str, page: CachedPage) -> None:
-        blob = pickle.dumps(page.response, pickle.HIGHEST_PROTOCOL)
+    def put(self, key: str, page: KeptPage) -> None:
         with self._lock:
             self._discard(key)
-            if len(blob) > self.max_bytes:
+            if len(page.body) > self.max_bytes:
                 return
-            self._pages[key] = (page.version, page.expires, blob)
-            self._bytes += len(blob)
+            self._pages[key] = page
+            self._bytes += len(page.body)
             while self._bytes > self.max_bytes:
                 self._discard(next(iter(self._pages)))
 
@@ -211,32 +220,34 @@ class RecentPages:
     def _discard(self, key: str) -> None:
         page = self._pages.pop(key, None)
         if page is not None:
-            self._bytes -= len(page[2])
+            self._bytes -= len(page.body)
 
 
 # About 600 pages of 25 KB per process: a site's busy pages in its three languages.
 recent_pages = RecentPages(max_bytes=16 * 1024 * 1024)
+# Where the middleware leaves (key, version, expires) of a page it served from the shared
+# cache or stored there, for exchange.front_door to keep as it leaves Django.
+KEEP = "exchange.page_cache.keep"
 
 
-def cached_page(key: str) -> tuple[int, object | None]:
-    """The current version, and the response stored under `key` for it, if there is one.
+def kept_page(key: str) -> KeptPage | None:
+    """The page this process kept under `key`, while it is still current: its version is
+    the shared cache's (one round trip) and it has not expired. A stale one is forgotten."""
+    page = recent_pages.get(key)
+    if page is None:
+        return None
+    if page.version == cache.get(VERSION_KEY) and page.expires > time.time():
+        return page
+    recent_pages.discard(key)
+    return None
 
-    One round trip to the shared cache: the version alone when this process kept the page
-    (RecentPages), the version and the page otherwise (and a second trip when the page this
-    process kept is stale: another process may have stored it afresh).
-    """
-    kept = recent_pages.get(key)
-    if kept is None:
-        found = cache.get_many([VERSION_KEY, key])
-        version = current_version(found)
-        stored = found.get(key)
-    else:
-        version = current_version(cache.get_many([VERSION_KEY]))
-        kept_version, expires, blob = kept
-        if kept_version == version and expires > time.time():
-            return version, pickle.loads(blob)
-        recent_pages.discard(key)
-        stored = cache.get(key)
+
+def cached_page(key: str) -> tuple[int, CachedPage | None]:
+    """The current version, and the page stored under `key` for it, if there is one: both
+    from the shared cache in one round trip."""
+    found = cache.get_many([VERSION_KEY, key])
+    version = current_version(found)
+    stored = found.get(key)
     # Anything else (an entry stored by an older release, in another shape) is a miss.
     if (
         not isinstance(stored, CachedPage)
@@ -244,15 +255,14 @@ def cached_page(key: str) -> tuple[int, object | None]:
         or stored.expires <= time.time()
     ):
         return version, None
-    recent_pages.put(key, stored)
-    return version, stored.response
+    return version, stored
 
 
-def store_page(key: str, version: int, response) -> None:
-    """Keep `response` (rendered) as the page under `key`, in the shared cache and here."""
+def store_page(key: str, version: int, response) -> CachedPage:
+    """Keep `response` (rendered) as the page under `key` in the shared cache."""
     page = CachedPage(version, time.time() + settings.PAGE_CACHE_SECONDS, response)
     cache.set(key, page, settings.PAGE_CACHE_SECONDS)
-    recent_pages.put(key, page)
+    return page
 
 
 class AnonymousPageCacheMiddleware:
@@ -291,34 +301,45 @@ class AnonymousPageCacheMiddleware:
         url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
         return f"page-cache:{language}:{hashlib.sha256(url.encode()).hexdigest()}"
 
+    @classmethod
+    def cache_key(cls, request) -> str | None:
+        """The key of the page `request` asks for, or None when it is answered fresh: a
+        free-text or per-visitor parameter is given, or the page's own are too long."""
+        filters = filters_for(request.path_info)
+        if any(value for name in filters.uncached for value in request.GET.getlist(name)):
+            return None
+        query = normalised_query(request.GET, filters)
+        if len(query) > MAX_KEY_QUERY:
+            return None
+        return cls.key(request, query)
+
     def __call__(self, request):
         if not self.cacheable_request(request):
             return self.get_response(request)
-        filters = filters_for(request.path_info)
-        given = {name for name, values in request.GET.lists() if any(values)}
-        if given & set(filters.uncached):
+        key = self.cache_key(request)
+        if key is None:
             return self.get_response(request)
-        query = normalised_query(request.GET, filters)
-        if len(query) > MAX_KEY_QUERY:
-            return self.get_response(request)
-        key = self.key(request, query)
         try:
-            version, response = cached_page(key)
+            version, stored = cached_page(key)
         except Exception:
             # A cache outage slows pages down; it must not take them down.
             logger.exception("Page cache unavailable; serving %s uncached", request.path)
             return self.get_response(request)
-        if response is not None:
+        if stored is not None:
+            request.META[KEEP] = (key, stored.version, stored.expires)
+            response = stored.response
             response["X-Page-Cache"] = "hit"
             return response
         response = self.get_response(request)
         # Only a request made of the page's own parameters may fill the entry: were a view
         # to read a parameter missing from FILTERS, its answer must not become everyone's.
-        if self.cacheable_response(response) and given <= filters.names:
+        given = {name for name, values in request.GET.lists() if any(values)}
+        if self.cacheable_response(response) and given <= filters_for(request.path_info).names:
             if hasattr(response, "render") and callable(response.render):
                 response.render()
             try:
-                store_page(key, version, response)
+                page = store_page(key, version, response)
+                request.META[KEEP] = (key, page.version, page.expires)
             except Exception:
                 logger.exception("Page cache unavailable; %s not stored", request.path)
         response["X-Page-Cache"] = "miss"

@@ -357,13 +357,8 @@ def test_a_page_cached_by_one_process_is_served_by_another(client, home, shared_
     assert client.get("/")["X-Page-Cache"] == "hit"
 
 
-# What a process keeps beside the shared cache (RecentPages): never a truth of its own.
-
-
 @cache_on
-def test_a_page_this_process_kept_is_served_no_longer_than_the_cache_keeps_it(
-    client, home, monkeypatch
-):
+def test_a_cached_page_is_served_no_longer_than_the_cache_keeps_it(client, home, monkeypatch):
     # Pages that show the time (which fellowships are open) are at most this old.
     assert client.get("/")["X-Page-Cache"] == "miss"
     assert client.get("/")["X-Page-Cache"] == "hit"
@@ -386,9 +381,9 @@ def test_an_entry_of_an_older_release_is_a_miss_not_an_error(client, home):
 
 def test_recent_pages_keep_the_most_recently_served_within_their_size():
     def page(size):
-        return page_cache.CachedPage(1, float("inf"), HttpResponse(b"x" * size))
+        return page_cache.KeptPage(1, float("inf"), "200 OK", (), b"x" * size)
 
-    recent = page_cache.RecentPages(max_bytes=3000)  # two pages of 1,000 bytes, pickled
+    recent = page_cache.RecentPages(max_bytes=2500)  # two pages of 1,000 bytes
     recent.put("a", page(1000))
     recent.put("b", page(1000))
     recent.get("a")  # served again: "b" is now the least recently served
