@@ -1,15 +1,16 @@
 """The shared cache in the site's database: Django's DatabaseCache, with a leaner read.
 
 Every request for a cached page reads the page cache's version from the shared cache
-(exchange.core.page_cache), so this read is on the path of every hit. Django's
+(exchange.front_door), so this read is on the path of every hit. Django's
 `DatabaseCache.get_many` spent about 165 µs on one key, the query about 40 of them: every
 call it asks the database router, builds the SQL, and makes a DateTimeField to convert
 each entry's expiry date and compare it with the time in Python. This backend keeps what
-does not change (the database, the SQL for each number of keys) and lets the database
+does not change (the database, the SQL for each number of keys), lets the database
 compare the expiry dates, as Django's own culling does (`expires < %s`, with the time
-adapted by the connection): about 80 µs. Same table, same entries, same answers, expired
-entries deleted on the way as Django does; writes, culling and every other method are
-Django's.
+adapted by the connection), and asks the driver's cursor rather than Django's wrapper:
+about 40 µs (60 to 75 through the wrapper, measured side by side). Same table, same
+entries, same answers, expired entries deleted on the way as Django does; writes, culling
+and every other method are Django's.
 """
 
 from __future__ import annotations
@@ -37,10 +38,12 @@ class DatabaseCache(DjangoDatabaseCache):
         select = self._selects.get(count)
         if select is None:
             quote = connection.ops.quote_name
+            # The driver's own placeholders: the query goes to its cursor (`get_many`).
+            mark = "?" if connection.vendor == "sqlite" else "%s"
             select = self._selects[count] = (
-                f"SELECT {quote('cache_key')}, {quote('value')}, {quote('expires')} < %s "
+                f"SELECT {quote('cache_key')}, {quote('value')}, {quote('expires')} < {mark} "
                 f"FROM {quote(self._table)} WHERE {quote('cache_key')} IN "
-                f"({', '.join(['%s'] * count)})"
+                f"({', '.join([mark] * count)})"
             )
         return select
 
@@ -49,12 +52,20 @@ class DatabaseCache(DjangoDatabaseCache):
             return {}
         key_map = {self.make_and_validate_key(key, version=version): key for key in keys}
         connection = connections[self._database]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                self._select(connection, len(key_map)),
-                [connection.ops.adapt_datetimefield_value(now()), *key_map],
-            )
-            rows = cursor.fetchall()
+        connection.ensure_connection()
+        # The driver's cursor, not Django's wrapper around it (half the read's time): errors
+        # are still Django's, and mark the connection for its end-of-request check; the read
+        # is not in `connection.queries` or a test's query count, as a Redis read is not.
+        with connection.wrap_database_errors:
+            cursor = connection.connection.cursor()
+            try:
+                cursor.execute(
+                    self._select(connection, len(key_map)),
+                    [connection.ops.adapt_datetimefield_value(now()), *key_map],
+                )
+                rows = cursor.fetchall()
+            finally:
+                cursor.close()
         result, expired = {}, []
         for key, value, has_expired in rows:
             if has_expired:

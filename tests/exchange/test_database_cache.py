@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils.timezone import now
 
 from exchange.core.cache import DatabaseCache
@@ -82,3 +82,12 @@ def test_counters_keep_counting(ours):
     ours.incr("tries")
 
     assert ours.incr("tries") == 2
+
+
+def test_a_failed_read_is_djangos_database_error(ours):
+    """The read goes to the driver's cursor: its errors must still be Django's, which the
+    page cache and Django's end-of-request check of the connection know."""
+    missing = DatabaseCache("exchange_cache_that_does_not_exist", PARAMS)
+    with pytest.raises(DatabaseError):
+        missing.get_many(["anything"])
+    assert connection.errors_occurred
