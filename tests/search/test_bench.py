@@ -266,7 +266,7 @@ def test_report_prints_every_page_as_a_share_of_the_bare_view():
         "queries_cold": 12,
         "kilobytes": 20.0,
         "uncached": {**run, "requests_per_second": 100.0, "ratio": 0.05, "ratios": [0.05, 0.04]},
-        "cached": {**run, "requests_per_second": 1700.0, "ratio": 0.85},
+        "cached": {**run, "requests_per_second": 1700.0, "ratio": 0.85, "server_cpu_ms": 0.61},
     }
     row["meets"] = pages.verdicts(row)
     figures = {
@@ -287,6 +287,7 @@ def test_report_prints_every_page_as_a_share_of_the_bare_view():
     assert "median 2,000 req/s" in text
     home = next(line for line in text.splitlines() if line.startswith("home "))
     assert "5.0%" in home and "85%" in home and "9/12" in home
+    assert "0.61" in home  # what a cached page costs the server, beside the bare view's
     assert "uncached 1 of 1" in text
     assert "2 round(s) of every page" in text
     assert "uncached, each round: home 5.0% 4.0%" in text
