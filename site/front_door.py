@@ -84,5 +84,5 @@ class FrontDoor:
             if CONTROL.search(request.path_info) or first_bad_field(request.GET, CONTROL):
                 return None
             return AnonymousPageCacheMiddleware.cache_key(request)
-        except SuspiciousOperation:  # a host not allowed, too many parameters: Django says
+        except SuspiciousOperation:  # a host ALLOWED_HOSTS does not name: Django answers it
             return None
