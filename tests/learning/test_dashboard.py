@@ -89,7 +89,18 @@ def test_dashboard_in_french_counts_lessons_done_whatever_the_course_length(
 
     card = course_cards(client.get("/fr" + DASHBOARD))["Co-creating an action plan"]
 
-    assert "Leçons terminées : 1 sur 4 · 25%" in text(card)
+    assert "Leçons terminées : 1 sur 4 · 25 %" in text(card)
+
+
+def test_dashboard_in_spanish_writes_the_percentage_with_a_space(client, learner, course_index):
+    course = build_course(course_index, title="Co-creating an action plan")
+    enrollment = progress.enrol(learner, course)
+    progress.complete_lesson(enrollment, lessons_of(course)[0])
+    client.force_login(learner)
+
+    card = course_cards(client.get("/es" + DASHBOARD))["Co-creating an action plan"]
+
+    assert "1 de 4 lecciones completadas · 25 %" in text(card)
 
 
 def test_dashboard_points_to_the_quiz_still_to_pass(client, learner, course_index):
