@@ -148,14 +148,9 @@ def test_a_search_is_never_answered_from_a_kept_page(site, home):
 
 
 @cache_on
-def test_a_cache_outage_leaves_pages_to_django(site, home, monkeypatch):
-    site.get("/")
-
-    class Unavailable:
-        def __getattr__(self, name):
-            raise ConnectionError("cache down")
-
-    monkeypatch.setattr(page_cache, "cache", Unavailable())
+def test_a_cache_outage_leaves_pages_to_django(site, home, request):
+    site.get("/")  # kept by this process
+    request.getfixturevalue("page_cache_down")
     answer = site.get("/")
     assert answer.status_code == 200
     assert "X-Page-Cache" not in answer.headers
