@@ -79,7 +79,7 @@ def test_dashboard_shows_progress_and_a_continue_link_to_the_next_lesson(
 
 # The English plural follows the course's length ("1 of 4 lessons done"); French agrees
 # with the lessons done, so it reads as a label: never "1 leçons terminées". Both write the
-# percentage with a space before the sign.
+# percentage with a space before the sign, in the figures and in the progress bar.
 @pytest.mark.parametrize(
     "prefix, figures",
     [
@@ -98,6 +98,8 @@ def test_dashboard_in_french_and_spanish_counts_lessons_done_and_writes_the_perc
     card = course_cards(client.get(prefix + DASHBOARD))["Co-creating an action plan"]
 
     assert figures in text(card)
+    # What a browser without <progress> shows in its place is written the same way.
+    assert text(card.select_one("progress")) == "25 %"
 
 
 def test_dashboard_points_to_the_quiz_still_to_pass(client, learner, course_index):
