@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from exchange.core.importing.command import ImportCommand
-from learning.importers import import_courses
+from learning.course_import import import_courses
 
 
 class Command(ImportCommand):
