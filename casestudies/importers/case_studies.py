@@ -13,7 +13,6 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
-from django.utils.text import slugify
 
 from casestudies.blocks import KeyFigureBlock, SectionKind, SourceBlock
 from casestudies.models import (
@@ -26,6 +25,7 @@ from casestudies.models import (
 )
 from exchange.core.importing import yaml_lines
 from exchange.core.importing.base import ImportFailed, ImportResult, Problem, read_text
+from exchange.core.importing.checks import LineChecker
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
 PERIOD = re.compile(r"^([0-9]{4})(?:\s*[-–]\s*([0-9]{4})?)?$")
@@ -59,6 +59,7 @@ SAMPLE_NOTICE = (
     "check the sources before citing.*"
 )
 JURISDICTION_MAX = CaseStudyPage._meta.get_field("jurisdiction").max_length
+TITLE_MAX = CaseStudyPage._meta.get_field("title").max_length
 
 
 @dataclass
@@ -74,30 +75,21 @@ class CaseStudyDraft:
     slug_line: int = 1
 
 
-class _FileParser:
+class CaseStudyFileParser(LineChecker):
+    """One case study file: `parse()` gives its draft, or None with the reasons in `problems`.
+
+    The front matter's lines are counted from the file's line 2, after the opening `---`.
+    """
+
     def __init__(self, path: Path, lookups):
+        super().__init__(path.name, first_line=2)
         self.path = path
-        self.name = path.name
         self.countries, self.themes, self.commitments = lookups
-        self.problems: list[Problem] = []
         self.meta = yaml_lines.Mapping()
 
-    def fail(self, line: int, reason: str):
-        self.problems.append(Problem(self.name, line, reason))
-
     def line_of_key(self, key) -> int:
-        """The file line of a front matter key (+1: the front matter starts on line 2)."""
-        return self.meta.key_lines[key] + 1 if key in self.meta.key_lines else 2
-
-    def text(self, meta, key: str) -> str:
-        """A key's value as text; a list or mapping where text belongs is a problem."""
-        value = meta.get(key)
-        if value is None:
-            return ""
-        if isinstance(value, dict | list):
-            self.fail(self.line_of_key(key), f"'{key}' must be text, not a list or mapping")
-            return ""
-        return str(value).strip()
+        """The file's line of a front matter key (line 2 for a missing one)."""
+        return self.line(self.meta, key)
 
     def parse(self) -> CaseStudyDraft | None:
         if self.path.stat().st_size > MAX_FILE_BYTES:
@@ -119,7 +111,7 @@ class _FileParser:
             # The front matter starts on line 2, after the opening '---'.
             self.problems.append(
                 yaml_lines.problem(
-                    error, self.name, first_line=2, invalid="front matter is not valid YAML"
+                    error, self.source, first_line=2, invalid="front matter is not valid YAML"
                 )
             )
             return None
@@ -127,26 +119,14 @@ class _FileParser:
             self.fail(2, "front matter must be a set of 'key: value' lines")
             return None
         self.meta = meta
-        for key, line in meta.duplicates:
-            self.fail(line + 1, f"duplicate key '{key}'")
         body_start = match.group(0).count("\n") + 1
         return self.build(meta, text[match.end() :], body_start)
 
     def build(self, meta: dict, body: str, body_start: int) -> CaseStudyDraft | None:
-        for key in REQUIRED:
-            if not meta.get(key):
-                self.fail(self.line_of_key(key) if key in meta else 2, f"missing '{key}'")
-        for key in meta:
-            if key not in KNOWN_KEYS:
-                self.fail(self.line_of_key(key), f"unknown key '{key}'")
-
-        title = self.text(meta, "title")
-        if len(title) > 255:
-            self.fail(self.line_of_key("title"), "title is longer than 255 characters")
+        self.keys(meta, KNOWN_KEYS, "the front matter", required=REQUIRED)
+        title = self.text(meta, "title", max_length=TITLE_MAX)
         # The file name is the stable identity: fixing a title must not create a new page.
-        slug = self.text(meta, "slug") or slugify(self.path.stem)
-        if slug != slugify(slug) or len(slug) > 255:
-            self.fail(self.line_of_key("slug"), f"invalid slug {slug!r}")
+        slug = self.slug(meta, self.path.stem)
 
         country = None
         if meta.get("country"):
@@ -156,18 +136,18 @@ class _FileParser:
                 self.fail(self.line_of_key("country"), f"unknown country {meta['country']!r}")
 
         themes = []
-        for slug_value in self.as_list(meta, "themes"):
+        for line, slug_value in self.items(meta, "themes"):
             theme = self.themes.get(str(slug_value))
             if theme is None:
-                self.fail(self.line_of_key("themes"), f"unknown theme {slug_value!r}")
+                self.fail(line, f"unknown theme {slug_value!r}")
             else:
                 themes.append(theme)
 
         commitments = []
-        for identifier in self.as_list(meta, "commitments"):
+        for line, identifier in self.items(meta, "commitments"):
             commitment = self.commitments.get(str(identifier))
             if commitment is None:
-                self.fail(self.line_of_key("commitments"), f"unknown commitment {identifier!r}")
+                self.fail(line, f"unknown commitment {identifier!r}")
             else:
                 commitments.append(commitment)
 
@@ -198,24 +178,14 @@ class _FileParser:
                     self.fail(self.line_of_key("period"), "period ends before it starts")
 
         values = {}
-        for value in self.as_list(meta, "ogp_values"):
+        for line, value in self.items(meta, "ogp_values"):
             if not isinstance(value, str) or value not in OGP_VALUES:
-                self.fail(self.line_of_key("ogp_values"), f"unknown OGP value {value!r}")
+                self.fail(line, f"unknown OGP value {value!r}")
             else:
                 values[OGP_VALUES[value]] = True
 
-        summary = self.text(meta, "summary")
-        jurisdiction = self.text(meta, "jurisdiction")
-        if len(jurisdiction) > JURISDICTION_MAX:
-            self.fail(
-                self.line_of_key("jurisdiction"),
-                f"jurisdiction is longer than {JURISDICTION_MAX} characters",
-            )
-        if len(summary) > SUMMARY_MAX:
-            self.fail(
-                self.line_of_key("summary"),
-                f"summary is {len(summary)} characters long; at most {SUMMARY_MAX} are allowed",
-            )
+        summary = self.text(meta, "summary", max_length=SUMMARY_MAX)
+        jurisdiction = self.text(meta, "jurisdiction", max_length=JURISDICTION_MAX)
         if meta.get("themes"):
             self.check_count(meta, "themes", THEMES_COUNT)
 
@@ -235,10 +205,8 @@ class _FileParser:
             if url and not url.startswith(("https://", "http://")):
                 self.fail(self.line_of_key("sources"), f"source url {url!r} is not a web address")
 
-        sample = meta.get("sample", False)
-        if not isinstance(sample, bool):
-            self.fail(self.line_of_key("sample"), "'sample' must be true or false")
-        blocks = self.body_blocks(body, body_start, sample is True)
+        sample = self.boolean(meta, "sample")
+        blocks = self.body_blocks(body, body_start, sample)
         if self.problems:
             return None
         return CaseStudyDraft(
@@ -289,35 +257,24 @@ class _FileParser:
                 f"'{key}' has {count} {entries}; give {low} to {high}",
             )
 
-    def as_list(self, meta, key) -> list:
-        value = meta.get(key) or []
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list):
-            self.fail(self.line_of_key(key), f"'{key}' must be a list")
-            return []
-        return value
-
     def structured(self, meta, key, required, limits) -> list[dict]:
         """Entries of a list of mappings, checked against the limits of their block.
 
         A value longer than the block allows would import, but the page could then
-        not be saved in the admin until an editor shortened it.
+        not be saved in the admin until an editor shortened it. Each problem is reported
+        at its entry's line.
         """
-        items = self.as_list(meta, key)
         valid = []
-        for item in items:
+        for line, item in self.items(meta, key):
             if not isinstance(item, dict) or any(not item.get(name) for name in required):
-                self.fail(
-                    self.line_of_key(key), f"each entry of '{key}' needs {' and '.join(required)}"
-                )
+                self.fail(line, f"each entry of '{key}' needs {' and '.join(required)}")
                 continue
             nested = sorted(
                 str(name) for name, value in item.items() if isinstance(value, dict | list)
             )
             if nested:
                 self.fail(
-                    self.line_of_key(key),
+                    line,
                     f"an entry of '{key}' has a list or mapping as {', '.join(nested)}: "
                     "give plain text",
                 )
@@ -331,13 +288,13 @@ class _FileParser:
             ]
             if too_long:
                 self.fail(
-                    self.line_of_key(key),
+                    line,
                     f"an entry of '{key}' is too long: {', '.join(too_long)} characters",
                 )
                 continue
             year = item.get("year")
             if year is not None and not (isinstance(year, int) and 1900 <= year <= 2100):
-                self.fail(self.line_of_key(key), f"year {year!r} in '{key}' is not a year")
+                self.fail(line, f"year {year!r} in '{key}' is not a year")
                 continue
             valid.append(item)
         return valid
@@ -411,7 +368,7 @@ def parse_folder(folder: Path) -> list[CaseStudyDraft]:
     )
     problems, drafts, slugs = [], [], {}
     for path in paths:
-        parser = _FileParser(path, lookups)
+        parser = CaseStudyFileParser(path, lookups)
         draft = parser.parse()
         problems.extend(parser.problems)
         if draft:

@@ -90,7 +90,9 @@ class LessonBodyParser:
         theme = self.check.text(value, "theme", max_length=_max_length(PeersPanelBlock, "theme"))
         goal = self.check.text(value, "goal", max_length=_max_length(PeersPanelBlock, "goal"))
         if theme and theme not in self.themes:
-            self.check.fail(value.line_of("theme"), f"unknown theme {theme!r} in the peers block")
+            self.check.fail(
+                self.check.line(value, "theme"), f"unknown theme {theme!r} in the peers block"
+            )
         return "peers", {"theme": theme, "goal": goal}
 
     def block_video(self, block, value, line):
@@ -100,7 +102,9 @@ class LessonBodyParser:
         self.check.keys(value, VIDEO_KEYS, "the video block", required=("url", "title"))
         url = self.check.text(value, "url", max_length=_max_length(VideoBlock, "url"))
         if url and not url.startswith(("https://", "http://")):
-            self.check.fail(value.line_of("url"), f"video url {url!r} is not a web address")
+            self.check.fail(
+                self.check.line(value, "url"), f"video url {url!r} is not a web address"
+            )
         title = self.check.text(value, "title", max_length=_max_length(VideoBlock, "title"))
         return "video", {
             "url": url,
@@ -130,25 +134,26 @@ class LessonBodyParser:
         kind = self.check.text(data, "kind", default="single")
         if kind not in QUESTION_KINDS:
             self.check.fail(
-                data.line_of("kind"), f"question kind must be single or multiple, not {kind!r}"
+                self.check.line(data, "kind"),
+                f"question kind must be single or multiple, not {kind!r}",
             )
         choices = []
         for _line, choice in self.check.items(data, "choices", of=Mapping):
             self.check.keys(choice, CHOICE_KEYS, "a choice", required=("text",))
-            correct = choice.get("correct", False)
-            if not isinstance(correct, bool):
-                self.check.fail(choice.line_of("correct"), "'correct' must be true or false")
+            correct = self.check.boolean(choice, "correct")
             text = self.check.text(choice, "text", max_length=_max_length(QuizChoiceBlock, "text"))
             explanation = self.check.text(choice, "explanation")
             choices.append({"text": text, "correct": correct, "explanation": explanation})
         if "choices" in data and len(choices) < 2:
-            self.check.fail(data.line_of("choices"), "a question needs at least two choices")
+            self.check.fail(
+                self.check.line(data, "choices"), "a question needs at least two choices"
+            )
         right = sum(1 for choice in choices if choice["correct"] is True)
         if choices and right == 0:
-            self.check.fail(data.line_of("choices"), "no choice is marked 'correct: true'")
+            self.check.fail(self.check.line(data, "choices"), "no choice is marked 'correct: true'")
         elif kind == "single" and right > 1:
             self.check.fail(
-                data.line_of("choices"),
+                self.check.line(data, "choices"),
                 f"a single-choice question needs exactly one correct choice, not {right}",
             )
         return {

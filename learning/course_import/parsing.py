@@ -116,13 +116,11 @@ class CourseFileParser(LineChecker):
         level = self.text(data, "level")
         if level and level not in CourseLevel.values:
             self.fail(
-                data.line_of("level"),
+                self.line(data, "level"),
                 f"unknown level {level!r} (expected: {', '.join(CourseLevel.values)})",
             )
         duration = self.integer(data, "duration_hours", low=1, high=500)
-        sample = data.get("sample", False)
-        if not isinstance(sample, bool):
-            self.fail(data.line_of("sample"), "'sample' must be true or false")
+        sample = self.boolean(data, "sample")
 
         themes = []
         for line, slug_value in self.items(data, "themes"):
@@ -168,8 +166,8 @@ class CourseFileParser(LineChecker):
             themes=themes,
             prerequisites=prerequisites,
             modules=modules,
-            slug_line=data.line_of("slug") if "slug" in data else 1,
-            prerequisites_line=data.line_of("prerequisites"),
+            slug_line=self.line(data, "slug") if "slug" in data else 1,
+            prerequisites_line=self.line(data, "prerequisites"),
         )
 
     def module(self, data: Mapping) -> ModuleDraft:

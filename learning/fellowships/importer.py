@@ -20,12 +20,11 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
-from django.utils.text import slugify
 
 from casestudies.models import Country, Theme
 from exchange.core.importing.base import ImportFailed, ImportResult, Problem, read_text
-from exchange.core.importing.yaml_lines import Mapping as _Mapping
-from exchange.core.importing.yaml_lines import Sequence as _Sequence
+from exchange.core.importing.checks import LineChecker
+from exchange.core.importing.yaml_lines import Mapping, Sequence
 from exchange.core.importing.yaml_lines import load as load_yaml
 from exchange.core.importing.yaml_lines import problem as yaml_problem
 
@@ -52,12 +51,10 @@ REQUIRED = {
 }
 KEYS = REQUIRED | {"sample", "deadline_time_zone"}
 MAX_FILE_BYTES = 500_000
-TEXT_MAX = {
-    "title": 255,
-    "summary": 500,
-    "host_institution": 255,
-    "slug": 255,
-}
+# Texts, each with its field's length where it has one; eligibility and the programme are
+# Markdown.
+TEXT_MAX = {"title": 255, "summary": 500, "host_institution": 255}
+TEXTS = (*TEXT_MAX, "eligibility", "what_you_will_do")
 
 
 @dataclass
@@ -96,133 +93,102 @@ def validate(
     unique across a folder; it is updated with this file's slugs.
     """
     source = path.name
-    problems: list[Problem] = []
+    check = LineChecker(source)
     seen = {} if seen is None else seen
-
-    def problem(line, reason):
-        problems.append(Problem(source, line, reason))
-
     if path.stat().st_size > MAX_FILE_BYTES:
-        problem(1, f"file is larger than {MAX_FILE_BYTES // 1000} kB")
-        return [], problems
+        check.fail(1, f"file is larger than {MAX_FILE_BYTES // 1000} kB")
+        return [], check.problems
     try:
         data = load_yaml(read_text(path), what="fellowship files")
     except ImportFailed as failure:
         return [], failure.problems
     except yaml.YAMLError as error:
         return [], [yaml_problem(error, source)]
-    if not isinstance(data, _Mapping) or not isinstance(data.get("fellowships"), _Sequence):
-        problem(1, "expected a mapping with a `fellowships:` list")
-        return [], problems
+    if not isinstance(data, Mapping) or not isinstance(data.get("fellowships"), Sequence):
+        check.fail(1, "expected a set of 'key: value' lines with a 'fellowships:' list")
+        return [], check.problems
 
     countries = dict(Country.objects.values_list("iso3", "pk"))
     themes = dict(Theme.objects.values_list("slug", "pk"))
     drafts = []
-    for position, entry in enumerate(data["fellowships"]):
-        line = data["fellowships"].line_at(position)
-        if not isinstance(entry, _Mapping):
-            problem(line, "each fellowship must be a mapping of keys to values")
+    for _line, entry in check.items(data, "fellowships", of=Mapping):
+        before = len(check.problems)
+        title = entry.get("title")
+        what = (
+            f"fellowship '{title}'" if isinstance(title, str) and title.strip() else "a fellowship"
+        )
+        check.keys(entry, KEYS, what, required=REQUIRED)
+        if len(check.problems) > before:
             continue
-        before = len(problems)
-        for key, key_line in entry.duplicates:
-            problem(key_line, f"`{key}` is given twice")
-        for key in sorted(set(entry) - KEYS, key=str):
-            problem(entry.line_of(key), f"unknown key `{key}` (expected one of {sorted(KEYS)})")
-        for key in sorted(REQUIRED - set(entry)):
-            problem(entry.line, f"missing `{key}`")
-        if len(problems) > before:
-            continue
-        at = entry.line_of
-        for key, limit in TEXT_MAX.items():
-            if not isinstance(entry[key], str) or not entry[key].strip():
-                problem(at(key), f"`{key}` must be non-empty text")
-            elif len(entry[key]) > limit:
-                problem(at(key), f"`{key}` is longer than {limit} characters")
-        slug = str(entry["slug"])
-        if slugify(slug) != slug:
-            problem(at("slug"), f"`slug` must be lowercase words joined by hyphens, not {slug!r}")
+
+        def at(key, entry=entry):
+            return check.line(entry, key)
+
+        texts = {key: check.text(entry, key, max_length=TEXT_MAX.get(key)) for key in TEXTS}
+        slug = check.slug(entry, "")
         if slug in seen:
             other, other_line = seen[slug]
             where = f"line {other_line}" if other == source else f"{other}:{other_line}"
-            problem(at("slug"), f"slug `{slug}` is also used on {where}")
+            check.fail(at("slug"), f"slug {slug!r} is also used on {where}")
         seen.setdefault(slug, (source, at("slug")))
         host = entry["host_country"]
         country_pk = countries.get(host.strip().upper()) if isinstance(host, str) else None
         if country_pk is None:
-            problem(at("host_country"), f"unknown country code `{host}`")
+            check.fail(at("host_country"), f"unknown country code {host!r}")
         theme_ids = []
-        listed = entry["themes"]
-        if not isinstance(listed, list) or not listed:
-            problem(at("themes"), "`themes` must be a non-empty list of theme slugs")
-        else:
-            for position, theme in enumerate(listed):
-                line_of_theme = listed.line_at(position)
-                if not isinstance(theme, str):
-                    problem(line_of_theme, f"a theme must be a theme slug, not {theme!r}")
-                elif theme not in themes:
-                    problem(line_of_theme, f"unknown theme `{theme}`")
-                else:
-                    theme_ids.append(themes[theme])
-        weeks = entry["duration_weeks"]
-        if not isinstance(weeks, int) or isinstance(weeks, bool) or not 1 <= weeks <= 104:
-            problem(at("duration_weeks"), "`duration_weeks` must be a whole number from 1 to 104")
+        for theme_line, theme in check.items(entry, "themes"):
+            if not isinstance(theme, str):
+                check.fail(theme_line, f"a theme must be a theme slug, not {theme!r}")
+            elif theme not in themes:
+                check.fail(theme_line, f"unknown theme {theme!r}")
+            else:
+                theme_ids.append(themes[theme])
+        weeks = check.integer(entry, "duration_weeks", low=1, high=104)
         start, end = _as_date(entry["start_date"]), _as_date(entry["end_date"])
         for key, value in (("start_date", start), ("end_date", end)):
             if value is None:
-                problem(at(key), f"`{key}` must be a date like 2027-09-01")
+                check.fail(at(key), f"'{key}' must be a date like 2027-09-01")
         if start and end and end < start:
-            problem(at("end_date"), "`end_date` is before `start_date`")
+            check.fail(at("end_date"), "'end_date' is before 'start_date'")
         deadline = _as_aware_datetime(entry["application_deadline"])
         if deadline is None:
-            problem(
+            check.fail(
                 at("application_deadline"),
-                "`application_deadline` must be a date and time with a time zone, "
+                "'application_deadline' must be a date and time with a time zone, "
                 "like 2027-03-31T23:59:00+00:00",
             )
         elif start and deadline.date() > start:
-            problem(at("application_deadline"), "the deadline is after the fellowship starts")
+            check.fail(at("application_deadline"), "the deadline is after the fellowship starts")
         time_zone = entry.get("deadline_time_zone", "UTC")
         if not isinstance(time_zone, str) or time_zone not in zoneinfo.available_timezones():
-            problem(
+            check.fail(
                 at("deadline_time_zone"),
-                f"unknown time zone `{time_zone}` (use a name like Europe/Bratislava)",
+                f"unknown time zone {time_zone!r} (use a name like Europe/Bratislava)",
             )
-        for key in ("eligibility", "what_you_will_do"):
-            if not isinstance(entry[key], str) or not entry[key].strip():
-                problem(at(key), f"`{key}` must be non-empty Markdown text")
-        criteria = entry["criteria"]
-        if (
-            not isinstance(criteria, list)
-            or not criteria
-            or not all(isinstance(c, str) and c.strip() and len(c) <= 120 for c in criteria)
-        ):
-            problem(at("criteria"), "`criteria` must be a list of short names (120 characters)")
-        if not isinstance(entry.get("sample", False), bool):
-            problem(at("sample"), "`sample` must be true or false")
-        if len(problems) > before:
+        criteria = [criterion for _line, criterion in check.items(entry, "criteria")]
+        if not all(isinstance(c, str) and c.strip() and len(c) <= 120 for c in criteria):
+            check.fail(at("criteria"), "'criteria' must be a list of short names (120 characters)")
+        sample = check.boolean(entry, "sample")
+        if len(check.problems) > before:
             continue
         drafts.append(
             FellowshipDraft(
                 slug=slug,
                 theme_ids=sorted(theme_ids),
                 fields={
-                    "title": entry["title"].strip(),
-                    "summary": entry["summary"].strip(),
+                    **texts,
                     "host_country_id": country_pk,
-                    "host_institution": entry["host_institution"].strip(),
                     "duration_weeks": weeks,
                     "start_date": start,
                     "end_date": end,
                     "application_deadline": deadline,
                     "deadline_time_zone": time_zone,
-                    "eligibility": entry["eligibility"].strip(),
-                    "what_you_will_do": entry["what_you_will_do"].strip(),
                     "criteria": [c.strip() for c in criteria],
-                    "is_sample": entry.get("sample", False),
+                    "is_sample": sample,
                 },
             )
         )
-    return drafts, problems
+    return drafts, check.problems
 
 
 def _criteria_stream(names):

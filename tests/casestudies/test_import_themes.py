@@ -77,6 +77,16 @@ def test_small_file_creates_themes_with_parents_and_synonyms(themes_file):
     assert Theme.objects.get(slug="test-sub-area-extended").synonyms == ""
 
 
+# As in course and fellowship files, one value where a list belongs is a list of one.
+@pytest.mark.django_db
+def test_a_single_synonym_may_be_written_without_a_list(themes_file):
+    replace(themes_file, 'synonyms: ["tsa"]', "synonyms: tsa")
+
+    run(str(themes_file))
+
+    assert Theme.objects.get(slug="test-sub-area").synonyms == "tsa"
+
+
 @pytest.mark.django_db
 def test_reimport_updates_a_changed_description_in_place(themes_file):
     run(str(themes_file))
@@ -140,25 +150,26 @@ def test_moving_a_theme_to_another_parent_is_reported_as_an_update(themes_file):
         pytest.param(
             "slug: test-sub-area\n",
             "slug: Test Sub Area\n",
-            "themes.yaml:12: invalid slug 'Test Sub Area'",
+            "themes.yaml:12: invalid slug 'Test Sub Area' (use a-z, 0-9 and -)",
             id="invalid-slug",
         ),
         pytest.param(
             '    name: "Test sub-area"\n',
             "",
-            "themes.yaml:10: missing name",
+            "themes.yaml:10: missing 'name' in theme 'test-sub-area'",
             id="missing-name",
         ),
         pytest.param(
             'synonyms: ["tsa"]',
             'synonym: ["tsa"]',
-            "themes.yaml:16: unknown key 'synonym'",
+            "themes.yaml:16: unknown key 'synonym' in theme 'test-sub-area' (expected: column, "
+            "description, name, parent, slug, synonyms)",
             id="unknown-key",
         ),
         pytest.param(
             'synonyms: ["tsa"]',
-            'synonyms: "tsa"',
-            'themes.yaml:16: synonyms must be a list, e.g. ["FOI", "RTI"]',
+            "synonyms: {tsa: test sub-area}",
+            "themes.yaml:16: 'synonyms' must be a list",
             id="synonyms-not-a-list",
         ),
     ],
@@ -186,7 +197,8 @@ def test_every_bad_theme_is_reported_in_one_run(themes_file):
     problems = run_failing(str(themes_file))
 
     assert problems == [
-        "themes.yaml:10: unknown key 'colour'",
+        "themes.yaml:10: unknown key 'colour' in theme 'test-area' (expected: column, "
+        "description, name, parent, slug, synonyms)",
         "themes.yaml:20: duplicate slug 'test-sub-area' (first on line 13)",
     ]
 

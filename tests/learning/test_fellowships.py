@@ -622,8 +622,8 @@ def test_import_reports_problems_with_file_and_line(tmp_path: Path, fellowship_i
         import_fellowships(bad)
     reported = [str(problem) for problem in failure.value.problems]
     assert reported == [
-        "fellowships.yaml:5: unknown country code `ZZZ`",
-        "fellowships.yaml:11: `application_deadline` must be a date and time with a time zone, "
+        "fellowships.yaml:5: unknown country code 'ZZZ'",
+        "fellowships.yaml:11: 'application_deadline' must be a date and time with a time zone, "
         "like 2027-03-31T23:59:00+00:00",
     ]
     assert not FellowshipPage.objects.exists()
@@ -698,7 +698,7 @@ def test_import_refuses_an_unknown_deadline_time_zone(real_data, home, tmp_path)
         import_fellowships(path)
 
     assert [(p.line, p.reason) for p in failure.value.problems] == [
-        (line, "unknown time zone `Europe/Londres` (use a name like Europe/Bratislava)")
+        (line, "unknown time zone 'Europe/Londres' (use a name like Europe/Bratislava)")
     ]
     assert not FellowshipPage.objects.exists()
 

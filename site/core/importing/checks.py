@@ -1,8 +1,10 @@
 """Checks of values read with `yaml_lines`, each reporting `file:line: reason` at its key.
 
-A parser subclasses `LineChecker` (or holds one) and reads its values through it: a
-value of the wrong kind is reported at the line of its key and replaced by a default,
-so that one run reports every problem of a file instead of stopping at the first.
+The one checker of every YAML importer (courses, fellowships, themes, case studies' front
+matter), so that an editor reads the same words for the same mistake whichever file it is
+in. A parser subclasses `LineChecker` (or holds one) and reads its values through it: a
+value of the wrong kind is reported at the line of its key and replaced by a default, so
+that one run reports every problem of a file instead of stopping at the first.
 """
 
 from django.utils.text import slugify
@@ -12,38 +14,50 @@ from exchange.core.importing.yaml_lines import Mapping, Sequence
 
 
 class LineChecker:
-    def __init__(self, source: str):
+    """`source` names the file in problems; `first_line` is the file's line of the YAML's
+    first line (2 for front matter after its opening `---`)."""
+
+    def __init__(self, source: str, *, first_line: int = 1):
         self.source = source
+        self.offset = first_line - 1
         self.problems: list[Problem] = []
 
     def fail(self, line: int, reason: str):
+        """A problem at a line of the file (not of the YAML: see `line`)."""
         self.problems.append(Problem(self.source, line, reason))
+
+    def line(self, mapping: Mapping, key) -> int:
+        """The file's line of `key`, or of the mapping itself when the key is missing."""
+        return mapping.line_of(key) + self.offset
+
+    def line_at(self, sequence: Sequence, position: int) -> int:
+        return sequence.line_at(position) + self.offset
 
     def keys(self, mapping: Mapping, known: set, what: str, required=()):
         """Duplicate, unknown and missing keys of `mapping` (`what` names it in the reasons)."""
         for key, line in mapping.duplicates:
-            self.fail(line, f"duplicate key '{key}' in {what}")
+            self.fail(line + self.offset, f"duplicate key '{key}' in {what}")
         for key in mapping:
             if key not in known:
                 self.fail(
-                    mapping.line_of(key),
+                    self.line(mapping, key),
                     f"unknown key '{key}' in {what} (expected: {', '.join(sorted(known))})",
                 )
         for key in required:
-            if key not in mapping or mapping[key] in (None, "", [], {}):
-                self.fail(mapping.line_of(key), f"missing '{key}' in {what}")
+            if key not in mapping or _blank(mapping[key]):
+                self.fail(self.line(mapping, key), f"missing '{key}' in {what}")
 
     def text(self, mapping: Mapping, key: str, *, max_length=None, default="") -> str:
         value = mapping.get(key)
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.fail(mapping.line_of(key), f"'{key}' must be text (put it in quotes)")
+            self.fail(self.line(mapping, key), f"'{key}' must be text (put it in quotes)")
             return default
         value = str(value).strip()
         if max_length and len(value) > max_length:
             self.fail(
-                mapping.line_of(key),
+                self.line(mapping, key),
                 f"'{key}' is longer than {max_length} characters ({len(value)})",
             )
         return value
@@ -53,10 +67,10 @@ class LineChecker:
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(mapping.line_of(key), f"'{key}' must be a whole number")
+            self.fail(self.line(mapping, key), f"'{key}' must be a whole number")
             return default
         if not low <= value <= high:
-            self.fail(mapping.line_of(key), f"'{key}' must be between {low} and {high}")
+            self.fail(self.line(mapping, key), f"'{key}' must be between {low} and {high}")
             return default
         return value
 
@@ -69,22 +83,36 @@ class LineChecker:
         if value is None:
             return []
         if isinstance(value, str) and of is None:
-            return [(mapping.line_of(key), value)]
+            return [(self.line(mapping, key), value)]
         if not isinstance(value, Sequence):
-            self.fail(mapping.line_of(key), f"'{key}' must be a list")
+            self.fail(self.line(mapping, key), f"'{key}' must be a list")
             return []
         entries = []
         for position, item in enumerate(value):
-            line = value.line_at(position)
+            line = self.line_at(value, position)
             if of is Mapping and not isinstance(item, Mapping):
                 self.fail(line, f"each entry of '{key}' must be a set of 'key: value' lines")
                 continue
             entries.append((line, item))
         return entries
 
+    def boolean(self, mapping: Mapping, key: str, *, default=False) -> bool:
+        value = mapping.get(key, default)
+        if not isinstance(value, bool):
+            self.fail(self.line(mapping, key), f"'{key}' must be true or false")
+            return default
+        return value
+
     def slug(self, mapping: Mapping, default_from: str) -> str:
         """The `slug` key, or one made from `default_from`; refused unless already a slug."""
         slug = self.text(mapping, "slug", max_length=255) or slugify(default_from)
         if slug != slugify(slug):
-            self.fail(mapping.line_of("slug"), f"invalid slug {slug!r} (use a-z, 0-9 and -)")
+            self.fail(self.line(mapping, "slug"), f"invalid slug {slug!r} (use a-z, 0-9 and -)")
         return slug
+
+
+def _blank(value) -> bool:
+    """Nothing given: no value, an empty list or mapping, or text of spaces only."""
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or value in ([], {})
