@@ -16,6 +16,7 @@ pages show the deadline.
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import yaml
@@ -120,10 +121,7 @@ def validate(
         check.keys(entry, KEYS, what, required=REQUIRED)
         if len(check.problems) > before:
             continue
-
-        def at(key, entry=entry):
-            return check.line(entry, key)
-
+        at = partial(check.line, entry)
         texts = {key: check.text(entry, key, max_length=TEXT_MAX.get(key)) for key in TEXTS}
         slug = check.slug(entry, "")
         if slug in seen:
