@@ -118,7 +118,7 @@ def validate(
         what = (
             f"fellowship '{title}'" if isinstance(title, str) and title.strip() else "a fellowship"
         )
-        check.keys(entry, KEYS, what, required=REQUIRED)
+        check.keys(entry, KEYS, what, required=sorted(REQUIRED))
         if len(check.problems) > before:
             continue
         at = partial(check.line, entry)

@@ -629,6 +629,20 @@ def test_import_reports_problems_with_file_and_line(tmp_path: Path, fellowship_i
     assert not FellowshipPage.objects.exists()
 
 
+def test_an_entry_missing_many_keys_is_one_problem_naming_them_all(tmp_path, fellowship_index):
+    bad = tmp_path / "fellowships.yaml"
+    bad.write_text("fellowships:\n  - title: X\n    summary: s\n    slug: x\n")
+
+    with pytest.raises(ImportFailed) as failure:
+        import_fellowships(bad)
+
+    assert [str(problem) for problem in failure.value.problems] == [
+        "fellowships.yaml:2: missing 'application_deadline', 'criteria', 'duration_weeks', "
+        "'eligibility', 'end_date', 'host_country', 'host_institution', 'start_date', 'themes' "
+        "and 'what_you_will_do' in fellowship 'X'"
+    ]
+
+
 def test_import_command_fails_without_writing_on_a_bad_file(tmp_path, fellowship_index):
     bad = tmp_path / "f.yaml"
     bad.write_text("fellowships: nope\n")

@@ -43,8 +43,12 @@ class LineChecker:
                     self.line(mapping, key),
                     f"unknown key '{key}' in {what} (expected: {', '.join(sorted(known))})",
                 )
+        # Keys left out have no line of their own: one problem, at the mapping's line.
+        absent = [key for key in required if key not in mapping]
+        if absent:
+            self.fail(mapping.line + self.offset, f"missing {_listed(absent)} in {what}")
         for key in required:
-            if key not in mapping or _blank(mapping[key]):
+            if key in mapping and _blank(mapping[key]):
                 self.fail(self.line(mapping, key), f"missing '{key}' in {what}")
 
     def text(self, mapping: Mapping, key: str, *, max_length=None, default="") -> str:
@@ -116,3 +120,9 @@ def _blank(value) -> bool:
     if isinstance(value, str):
         return not value.strip()
     return value is None or value in ([], {})
+
+
+def _listed(keys: list) -> str:
+    """'a', 'a' and 'b', 'a', 'b' and 'c'."""
+    quoted = [f"'{key}'" for key in keys]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
