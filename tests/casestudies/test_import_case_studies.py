@@ -145,6 +145,16 @@ def test_periods_and_local_reforms_are_mapped(real_data, case_study_index, folde
     assert list(kaduna.commitments.values_list("identifier", flat=True)) == ["KAD0004"]
 
 
+@pytest.mark.django_db
+def test_a_single_theme_may_be_written_without_a_list(real_data, case_study_index, folder):
+    replace(folder / KADUNA.name, "themes: [fiscal-openness]", "themes: fiscal-openness")
+
+    run(folder)
+
+    kaduna = CaseStudyPage.objects.get(slug="kaduna-open-budget")
+    assert list(kaduna.themes.values_list("slug", flat=True)) == ["fiscal-openness"]
+
+
 # Re-import
 
 
