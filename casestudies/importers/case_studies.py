@@ -25,7 +25,7 @@ from casestudies.models import (
 )
 from exchange.core.importing import yaml_lines
 from exchange.core.importing.base import ImportFailed, ImportResult, Problem, read_text
-from exchange.core.importing.checks import LineChecker
+from exchange.core.importing.checks import LineChecker, parse_files
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
 PERIOD = re.compile(r"^([0-9]{4})(?:\s*[-–]\s*([0-9]{4})?)?$")
@@ -366,22 +366,7 @@ def parse_folder(folder: Path) -> list[CaseStudyDraft]:
         {theme.slug: theme for theme in Theme.objects.all()},
         {c.identifier: c for c in Commitment.objects.only("pk", "identifier")},
     )
-    problems, drafts, slugs = [], [], {}
-    for path in paths:
-        parser = CaseStudyFileParser(path, lookups)
-        draft = parser.parse()
-        problems.extend(parser.problems)
-        if draft:
-            if draft.slug in slugs:
-                problems.append(
-                    Problem(
-                        path.name,
-                        draft.slug_line,
-                        f"slug {draft.slug!r} is also used by {slugs[draft.slug]}",
-                    )
-                )
-            slugs[draft.slug] = path.name
-            drafts.append(draft)
+    drafts, problems = parse_files(paths, lambda path: CaseStudyFileParser(path, lookups), "slug")
     if problems:
         raise ImportFailed(problems)
     return drafts

@@ -4,6 +4,7 @@ Every file is read and checked before anything is written; each problem is repor
 `file:line: reason`, at the line of the offending key.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import yaml
 
 from casestudies.models import CaseStudyPage, Theme
 from exchange.core.importing.base import ImportFailed, Problem, read_text
-from exchange.core.importing.checks import LineChecker
+from exchange.core.importing.checks import LineChecker, parse_files
 from exchange.core.importing.yaml_lines import Mapping
 from exchange.core.importing.yaml_lines import load as load_yaml
 from exchange.core.importing.yaml_lines import problem as yaml_problem
@@ -139,17 +140,7 @@ class CourseFileParser(LineChecker):
             elif slug_value not in prerequisites:
                 prerequisites.append(slug_value)
 
-        modules = []
-        seen = {}
-        for line, module_data in self.items(data, "modules", of=Mapping):
-            module = self.module(module_data)
-            if module.slug in seen:
-                self.fail(
-                    line, f"module slug {module.slug!r} is also used on line {seen[module.slug]}"
-                )
-            seen.setdefault(module.slug, line)
-            modules.append(module)
-
+        modules = self.each(data, "modules", self.module, "module")
         if self.problems:
             return None
         return CourseDraft(
@@ -170,22 +161,27 @@ class CourseFileParser(LineChecker):
             prerequisites_line=self.line(data, "prerequisites"),
         )
 
+    def each(self, data: Mapping, key: str, read: Callable, what: str) -> list:
+        """The drafts `read` makes of the entries of the list `key`, each slug used once
+        (`what` names them: "module")."""
+        drafts, lines = [], {}
+        for line, entry in self.items(data, key, of=Mapping):
+            draft = read(entry)
+            if draft.slug in lines:
+                self.fail(
+                    line, f"{what} slug {draft.slug!r} is also used on line {lines[draft.slug]}"
+                )
+            lines.setdefault(draft.slug, line)
+            drafts.append(draft)
+        return drafts
+
     def module(self, data: Mapping) -> ModuleDraft:
         what = f"module '{data['title']}'" if data.get("title") else "a module"
         self.keys(data, MODULE_KEYS, what, required=("title", "lessons"))
         title = self.text(data, "title", max_length=TITLE_MAX)
         slug = self.slug(data, title)
         summary = self.text(data, "summary")
-        lessons = []
-        seen = {}
-        for line, lesson_data in self.items(data, "lessons", of=Mapping):
-            lesson = self.lesson(lesson_data)
-            if lesson.slug in seen:
-                self.fail(
-                    line, f"lesson slug {lesson.slug!r} is also used on line {seen[lesson.slug]}"
-                )
-            seen.setdefault(lesson.slug, line)
-            lessons.append(lesson)
+        lessons = self.each(data, "lessons", self.lesson, "lesson")
         return ModuleDraft(slug=slug, fields={"title": title, "summary": summary}, lessons=lessons)
 
     def lesson(self, data: Mapping) -> LessonDraft:
@@ -261,23 +257,12 @@ def parse_folder(folder: Path) -> list[CourseDraft]:
         {theme.slug: theme for theme in Theme.objects.all()},
         dict(CaseStudyPage.objects.values_list("slug", "pk")),
     )
-    problems, drafts, slugs = [], [], {}
-    for path in paths:
-        parser = CourseFileParser(path, lookups)
-        draft = parser.parse()
-        problems.extend(parser.problems)
-        if draft:
-            if draft.slug in slugs:
-                problems.append(
-                    Problem(
-                        path.name,
-                        draft.slug_line,
-                        f"course slug {draft.slug!r} is also used by {slugs[draft.slug]}",
-                    )
-                )
-            slugs[draft.slug] = path.name
-            drafts.append(draft)
-    known = set(slugs) | set(CoursePage.objects.values_list("slug", flat=True))
+    drafts, problems = parse_files(
+        paths, lambda path: CourseFileParser(path, lookups), "course slug"
+    )
+    known = {draft.slug for draft in drafts} | set(
+        CoursePage.objects.values_list("slug", flat=True)
+    )
     for draft in drafts:
         for slug in draft.prerequisites:
             if slug not in known:
@@ -293,6 +278,3 @@ def parse_folder(folder: Path) -> list[CourseDraft]:
     if problems:
         raise ImportFailed(problems)
     return drafts
-
-
-# Writing pages ---------------------------------------------------------------------

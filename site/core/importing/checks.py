@@ -7,6 +7,9 @@ value of the wrong kind is reported at the line of its key and replaced by a def
 that one run reports every problem of a file instead of stopping at the first.
 """
 
+from collections.abc import Callable
+from pathlib import Path
+
 from django.utils.text import slugify
 
 from exchange.core.importing.base import Problem
@@ -113,6 +116,34 @@ class LineChecker:
         if slug != slugify(slug):
             self.fail(self.line(mapping, "slug"), f"invalid slug {slug!r} (use a-z, 0-9 and -)")
         return slug
+
+
+def parse_files(
+    paths: list[Path], parser_for: Callable[[Path], LineChecker], what: str
+) -> tuple[list, list[Problem]]:
+    """Each file's draft, and every problem: the files' own, and a slug that two files give
+    (`what` names it: "course slug").
+
+    `parser_for(path)` is a `LineChecker` whose `parse()` gives a draft with `slug` and
+    `slug_line`, or None when the file has problems.
+    """
+    problems, drafts, files = [], [], {}
+    for path in paths:
+        parser = parser_for(path)
+        draft = parser.parse()
+        problems.extend(parser.problems)
+        if draft:
+            if draft.slug in files:
+                problems.append(
+                    Problem(
+                        path.name,
+                        draft.slug_line,
+                        f"{what} {draft.slug!r} is also used by {files[draft.slug]}",
+                    )
+                )
+            files[draft.slug] = path.name
+            drafts.append(draft)
+    return drafts, problems
 
 
 def _blank(value) -> bool:
