@@ -95,7 +95,7 @@ def import_themes(path: Path = THEMES_FILE) -> ImportResult:
         for entry in entries:
             fields = {
                 "name": entry["name"],
-                "description": (entry.get("description") or "").strip(),
+                "description": entry.get("description") or "",
                 "synonyms": ", ".join(str(word) for word in entry["synonyms"]),
                 "source_column": entry.get("column") or "",
             }
